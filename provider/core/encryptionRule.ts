@@ -1,0 +1,66 @@
+/**
+ * The default server-side encryption rule of an OSS bucket, in the project's own terms.
+ *
+ * OSS calls it `ServerSideEncryptionRule/ApplyServerSideEncryptionByDefault`; the provider, the
+ * OSS adapter and the tests all speak this type instead of XML.
+ */
+
+/** The algorithms OSS accepts as a bucket's default server-side encryption. */
+export const SSE_ALGORITHMS = ["AES256", "KMS", "SM4"] as const;
+
+/** A default server-side encryption algorithm: SSE-OSS with AES256 or SM4, or SSE-KMS. */
+export type SseAlgorithm = (typeof SSE_ALGORITHMS)[number];
+
+/** The data encryption algorithms OSS accepts under SSE-KMS (only SM4). */
+export const KMS_DATA_ENCRYPTIONS = ["SM4"] as const;
+
+/** The data encryption algorithm used under SSE-KMS instead of the default AES256. */
+export type KmsDataEncryption = (typeof KMS_DATA_ENCRYPTIONS)[number];
+
+/** A bucket's default encryption rule, canonical: absent optional fields are omitted. */
+export interface EncryptionRule {
+  /** The default algorithm for objects uploaded without encryption headers. */
+  readonly sseAlgorithm: SseAlgorithm;
+  /** The KMS customer master key (KMS only); absent means the KMS-managed default key. */
+  readonly kmsMasterKeyId?: string;
+  /** SM4 data encryption under KMS (KMS only); absent means AES256 data encryption. */
+  readonly kmsDataEncryption?: KmsDataEncryption;
+}
+
+/** Whether two rules hold the same algorithm, key id and data encryption. */
+export function rulesEqual(a: EncryptionRule, b: EncryptionRule): boolean {
+  return (
+    a.sseAlgorithm === b.sseAlgorithm &&
+    a.kmsMasterKeyId === b.kmsMasterKeyId &&
+    a.kmsDataEncryption === b.kmsDataEncryption
+  );
+}
+
+/**
+ * Describes a rule in words for messages, e.g. `KMS with key "key-1" and SM4 data encryption`
+ * or `KMS with the KMS-managed default key`.
+ */
+export function describeRule(rule: EncryptionRule): string {
+  if (rule.sseAlgorithm !== "KMS") {
+    return rule.sseAlgorithm;
+  }
+  const key =
+    rule.kmsMasterKeyId === undefined
+      ? "the KMS-managed default key"
+      : `key "${rule.kmsMasterKeyId}"`;
+  const data = rule.kmsDataEncryption === undefined ? "" : " and SM4 data encryption";
+  return `KMS with ${key}${data}`;
+}
+
+/** Builds a canonical rule, leaving out the optional fields that are undefined. */
+export function makeRule(
+  sseAlgorithm: SseAlgorithm,
+  kmsMasterKeyId?: string,
+  kmsDataEncryption?: KmsDataEncryption,
+): EncryptionRule {
+  return {
+    sseAlgorithm,
+    ...(kmsMasterKeyId === undefined ? {} : { kmsMasterKeyId }),
+    ...(kmsDataEncryption === undefined ? {} : { kmsDataEncryption }),
+  };
+}

@@ -1,0 +1,441 @@
+import {
+  bucketNameProblem,
+  checkInputs,
+  INPUT_PROPERTIES,
+  type InputFailure,
+  ruleOf,
+  UNKNOWN_VALUE,
+} from "./inputs";
+
+const DEFAULTS = { signatureVersion: "v4", onExisting: "overwrite", onDelete: "remove" };
+
+function failuresOf(news: Record<string, unknown>): readonly InputFailure[] {
+  const outcome = checkInputs(news);
+  if (outcome.ok) {
+    throw new Error(`expected failures, got inputs ${JSON.stringify(outcome.inputs)}`);
+  }
+  return outcome.failures;
+}
+
+function inputsOf(news: Record<string, unknown>): unknown {
+  const outcome = checkInputs(news);
+  if (!outcome.ok) {
+    throw new Error(`expected inputs, got failures ${JSON.stringify(outcome.failures)}`);
+  }
+  return outcome.inputs;
+}
+
+describe("checkInputs canonicalises valid inputs", () => {
+  it.each([
+    [
+      "AES256 with defaults filled in",
+      { bucket: "logs", sseAlgorithm: "AES256" },
+      { bucket: "logs", sseAlgorithm: "AES256", ...DEFAULTS },
+    ],
+    [
+      "the algorithm in lower case",
+      { bucket: "logs", sseAlgorithm: "aes256" },
+      { bucket: "logs", sseAlgorithm: "AES256", ...DEFAULTS },
+    ],
+    [
+      "the algorithm in mixed case",
+      { bucket: "logs", sseAlgorithm: "Kms" },
+      { bucket: "logs", sseAlgorithm: "KMS", ...DEFAULTS },
+    ],
+    [
+      "SM4",
+      { bucket: "logs", sseAlgorithm: "sm4" },
+      { bucket: "logs", sseAlgorithm: "SM4", ...DEFAULTS },
+    ],
+    [
+      "KMS with a named key",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyId: "key-hzz6a1b2c3" },
+      { bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyId: "key-hzz6a1b2c3", ...DEFAULTS },
+    ],
+    [
+      "KMS with a key ARN",
+      {
+        bucket: "logs",
+        sseAlgorithm: "KMS",
+        kmsMasterKeyId: "acs:kms:cn-hangzhou:1234567890:key/key-hzz6a1b2c3",
+      },
+      {
+        bucket: "logs",
+        sseAlgorithm: "KMS",
+        kmsMasterKeyId: "acs:kms:cn-hangzhou:1234567890:key/key-hzz6a1b2c3",
+        ...DEFAULTS,
+      },
+    ],
+    [
+      "an empty key id as absent",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyId: "" },
+      { bucket: "logs", sseAlgorithm: "KMS", ...DEFAULTS },
+    ],
+    [
+      "an empty key id beside AES256 as absent",
+      { bucket: "logs", sseAlgorithm: "AES256", kmsMasterKeyId: "" },
+      { bucket: "logs", sseAlgorithm: "AES256", ...DEFAULTS },
+    ],
+    [
+      "a null key id as absent",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyId: null },
+      { bucket: "logs", sseAlgorithm: "KMS", ...DEFAULTS },
+    ],
+    [
+      "KMS with SM4 data encryption in lower case",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsDataEncryption: "sm4" },
+      { bucket: "logs", sseAlgorithm: "KMS", kmsDataEncryption: "SM4", ...DEFAULTS },
+    ],
+    [
+      "an empty data encryption as absent",
+      { bucket: "logs", sseAlgorithm: "AES256", kmsDataEncryption: "" },
+      { bucket: "logs", sseAlgorithm: "AES256", ...DEFAULTS },
+    ],
+    [
+      "a region with the oss- prefix",
+      { bucket: "logs", sseAlgorithm: "AES256", region: "oss-cn-hangzhou" },
+      { bucket: "logs", sseAlgorithm: "AES256", region: "cn-hangzhou", ...DEFAULTS },
+    ],
+    [
+      "an endpoint as its origin",
+      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "HTTP://127.0.0.1:9000/" },
+      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "http://127.0.0.1:9000", ...DEFAULTS },
+    ],
+    [
+      "an https endpoint without its default port",
+      {
+        bucket: "logs",
+        sseAlgorithm: "AES256",
+        endpoint: "https://oss-cn-hangzhou.aliyuncs.com:443",
+      },
+      {
+        bucket: "logs",
+        sseAlgorithm: "AES256",
+        endpoint: "https://oss-cn-hangzhou.aliyuncs.com",
+        ...DEFAULTS,
+      },
+    ],
+    [
+      "signature version V1 in upper case",
+      { bucket: "logs", sseAlgorithm: "AES256", signatureVersion: "V1" },
+      { bucket: "logs", sseAlgorithm: "AES256", ...DEFAULTS, signatureVersion: "v1" },
+    ],
+    [
+      "explicit onExisting and onDelete",
+      { bucket: "logs", sseAlgorithm: "AES256", onExisting: "fail", onDelete: "restore" },
+      {
+        bucket: "logs",
+        sseAlgorithm: "AES256",
+        signatureVersion: "v4",
+        onExisting: "fail",
+        onDelete: "restore",
+      },
+    ],
+    [
+      "the engine's __provider property left out",
+      { bucket: "logs", sseAlgorithm: "AES256", __provider: "exports.handler = ..." },
+      { bucket: "logs", sseAlgorithm: "AES256", ...DEFAULTS },
+    ],
+    [
+      "a 3-character bucket name",
+      { bucket: "a-1", sseAlgorithm: "AES256" },
+      { bucket: "a-1", sseAlgorithm: "AES256", ...DEFAULTS },
+    ],
+    [
+      "a 63-character bucket name",
+      { bucket: "a".repeat(63), sseAlgorithm: "AES256" },
+      { bucket: "a".repeat(63), sseAlgorithm: "AES256", ...DEFAULTS },
+    ],
+  ])("accepts %s", (_case, news, expected) => {
+    expect(inputsOf(news)).toStrictEqual(expected);
+  });
+});
+
+describe("checkInputs names the property and what is allowed", () => {
+  it.each([
+    [
+      "a missing bucket",
+      { sseAlgorithm: "AES256" },
+      "bucket",
+      "bucket is required: an OSS bucket name",
+    ],
+    [
+      "a numeric bucket",
+      { bucket: 42, sseAlgorithm: "AES256" },
+      "bucket",
+      "bucket must be a string: an OSS bucket name; got number",
+    ],
+    [
+      "a 2-character bucket",
+      { bucket: "ab", sseAlgorithm: "AES256" },
+      "bucket",
+      'bucket must be 3 to 63 characters long; got 2 ("ab")',
+    ],
+    [
+      "a 64-character bucket",
+      { bucket: "b".repeat(64), sseAlgorithm: "AES256" },
+      "bucket",
+      `bucket must be 3 to 63 characters long; got 64 ("${"b".repeat(64)}")`,
+    ],
+    [
+      "an upper-case bucket",
+      { bucket: "MyBucket", sseAlgorithm: "AES256" },
+      "bucket",
+      'bucket may contain only lowercase letters, digits and hyphens; got "MyBucket"',
+    ],
+    [
+      "a bucket with an underscore",
+      { bucket: "my_bucket", sseAlgorithm: "AES256" },
+      "bucket",
+      'bucket may contain only lowercase letters, digits and hyphens; got "my_bucket"',
+    ],
+    [
+      "a bucket with a path",
+      { bucket: "../etc/passwd", sseAlgorithm: "AES256" },
+      "bucket",
+      'bucket may contain only lowercase letters, digits and hyphens; got "../etc/passwd"',
+    ],
+    [
+      "a bucket starting with a hyphen",
+      { bucket: "-logs", sseAlgorithm: "AES256" },
+      "bucket",
+      'bucket must start and end with a lowercase letter or digit; got "-logs"',
+    ],
+    [
+      "a bucket ending with a hyphen",
+      { bucket: "logs-", sseAlgorithm: "AES256" },
+      "bucket",
+      'bucket must start and end with a lowercase letter or digit; got "logs-"',
+    ],
+    [
+      "a missing algorithm",
+      { bucket: "logs" },
+      "sseAlgorithm",
+      "sseAlgorithm is required: one of AES256, KMS, SM4 (any letter case)",
+    ],
+    [
+      "an unknown algorithm",
+      { bucket: "logs", sseAlgorithm: "AES128" },
+      "sseAlgorithm",
+      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "AES128"',
+    ],
+    [
+      "an empty algorithm",
+      { bucket: "logs", sseAlgorithm: "" },
+      "sseAlgorithm",
+      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got ""',
+    ],
+    [
+      "a boolean algorithm",
+      { bucket: "logs", sseAlgorithm: true },
+      "sseAlgorithm",
+      "sseAlgorithm must be a string: one of AES256, KMS, SM4 (any letter case); got boolean",
+    ],
+    [
+      "a key id beside AES256",
+      { bucket: "logs", sseAlgorithm: "AES256", kmsMasterKeyId: "key-1" },
+      "kmsMasterKeyId",
+      "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is AES256)",
+    ],
+    [
+      "a key id beside SM4",
+      { bucket: "logs", sseAlgorithm: "sm4", kmsMasterKeyId: "key-1" },
+      "kmsMasterKeyId",
+      "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is SM4)",
+    ],
+    [
+      "data encryption beside AES256",
+      { bucket: "logs", sseAlgorithm: "AES256", kmsDataEncryption: "SM4" },
+      "kmsDataEncryption",
+      "kmsDataEncryption applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is AES256)",
+    ],
+    [
+      "data encryption other than SM4",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsDataEncryption: "AES256" },
+      "kmsDataEncryption",
+      'kmsDataEncryption must be one of SM4 (any letter case); got "AES256"',
+    ],
+    [
+      "a key id with XML in it",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyId: "</KMSMasterKeyID><x>" },
+      "kmsMasterKeyId",
+      "kmsMasterKeyId must be at most 256 characters, start with a letter or digit and contain only letters, digits and - _ : / .",
+    ],
+    [
+      "a key id with a space",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyId: "key 1" },
+      "kmsMasterKeyId",
+      "kmsMasterKeyId must be at most 256 characters, start with a letter or digit and contain only letters, digits and - _ : / .",
+    ],
+    [
+      "a 257-character key id",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyId: "k".repeat(257) },
+      "kmsMasterKeyId",
+      "kmsMasterKeyId must be at most 256 characters, start with a letter or digit and contain only letters, digits and - _ : / .",
+    ],
+    [
+      "a numeric key id",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyId: 7 },
+      "kmsMasterKeyId",
+      "kmsMasterKeyId must be a string: a KMS key id; got number",
+    ],
+    [
+      "a region name instead of an id",
+      { bucket: "logs", sseAlgorithm: "AES256", region: "Hangzhou" },
+      "region",
+      'region must be a region id such as cn-hangzhou or ap-southeast-1; got "Hangzhou"',
+    ],
+    [
+      "an endpoint without a scheme",
+      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "oss-cn-hangzhou.aliyuncs.com" },
+      "endpoint",
+      "endpoint must be an http:// or https:// URL such as https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000",
+    ],
+    [
+      "an ftp endpoint",
+      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "ftp://127.0.0.1" },
+      "endpoint",
+      "endpoint must be an http:// or https:// URL such as https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000",
+    ],
+    [
+      "an endpoint with credentials in it, without echoing them",
+      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "http://LTAIsecret:hunter2@127.0.0.1" },
+      "endpoint",
+      "endpoint must not contain a user name or password; give credentials through alicloud:accessKey and alicloud:secretKey or the environment",
+    ],
+    [
+      "an endpoint with a path",
+      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "http://127.0.0.1:9000/logs" },
+      "endpoint",
+      "endpoint must be a bare origin (scheme, host and optional port) without a path, query or fragment",
+    ],
+    [
+      "signature version v2",
+      { bucket: "logs", sseAlgorithm: "AES256", signatureVersion: "v2" },
+      "signatureVersion",
+      'signatureVersion must be one of "v4", "v1"; got "v2"',
+    ],
+    [
+      "an unknown onExisting mode",
+      { bucket: "logs", sseAlgorithm: "AES256", onExisting: "skip" },
+      "onExisting",
+      'onExisting must be one of "overwrite", "fail"; got "skip"',
+    ],
+    [
+      "onDelete in upper case",
+      { bucket: "logs", sseAlgorithm: "AES256", onDelete: "RESTORE" },
+      "onDelete",
+      'onDelete must be one of "remove", "restore"; got "RESTORE"',
+    ],
+    [
+      "a misspelt property",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyID: "key-1" },
+      "kmsMasterKeyID",
+      `unknown property "kmsMasterKeyID"; allowed properties are ${INPUT_PROPERTIES.join(", ")}`,
+    ],
+  ])("rejects %s", (_case, news, property, reason) => {
+    expect(failuresOf(news)).toStrictEqual([{ property, reason }]);
+  });
+
+  it("reports every invalid property at once", () => {
+    expect(failuresOf({ bucket: "A", sseAlgorithm: "DES", onDelete: "keep" })).toStrictEqual([
+      { property: "bucket", reason: 'bucket must be 3 to 63 characters long; got 1 ("A")' },
+      {
+        property: "sseAlgorithm",
+        reason: 'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "DES"',
+      },
+      { property: "onDelete", reason: 'onDelete must be one of "remove", "restore"; got "keep"' },
+    ]);
+  });
+
+  it("reports both KMS-only properties beside a non-KMS algorithm", () => {
+    expect(
+      failuresOf({
+        bucket: "logs",
+        sseAlgorithm: "SM4",
+        kmsMasterKeyId: "k",
+        kmsDataEncryption: "SM4",
+      }).map((failure) => failure.property),
+    ).toStrictEqual(["kmsMasterKeyId", "kmsDataEncryption"]);
+  });
+
+  it("cuts a long echoed value to 64 characters", () => {
+    const [failure] = failuresOf({ bucket: "logs", sseAlgorithm: "X".repeat(500) });
+    expect(failure?.reason).toBe(
+      `sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "${"X".repeat(64)}…"`,
+    );
+  });
+});
+
+describe("checkInputs tolerates values not known during preview", () => {
+  it("keeps an unknown bucket and algorithm as they are", () => {
+    expect(inputsOf({ bucket: UNKNOWN_VALUE, sseAlgorithm: UNKNOWN_VALUE })).toStrictEqual({
+      bucket: UNKNOWN_VALUE,
+      sseAlgorithm: UNKNOWN_VALUE,
+      ...DEFAULTS,
+    });
+  });
+
+  it("skips the KMS-only rule while the algorithm is unknown", () => {
+    expect(
+      inputsOf({ bucket: "logs", sseAlgorithm: UNKNOWN_VALUE, kmsMasterKeyId: "key-1" }),
+    ).toStrictEqual({
+      bucket: "logs",
+      sseAlgorithm: UNKNOWN_VALUE,
+      kmsMasterKeyId: "key-1",
+      ...DEFAULTS,
+    });
+  });
+
+  it("skips the KMS-only rule while the key id is unknown", () => {
+    expect(
+      inputsOf({ bucket: "logs", sseAlgorithm: "AES256", kmsMasterKeyId: UNKNOWN_VALUE }),
+    ).toStrictEqual({
+      bucket: "logs",
+      sseAlgorithm: "AES256",
+      kmsMasterKeyId: UNKNOWN_VALUE,
+      ...DEFAULTS,
+    });
+  });
+
+  it("still rejects a known invalid value beside an unknown one", () => {
+    expect(failuresOf({ bucket: UNKNOWN_VALUE, sseAlgorithm: "RSA" })).toStrictEqual([
+      {
+        property: "sseAlgorithm",
+        reason: 'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "RSA"',
+      },
+    ]);
+  });
+
+  it("still rejects an unknown-valued property that does not exist", () => {
+    expect(failuresOf({ bucket: "logs", sseAlgorithm: "KMS", keyId: UNKNOWN_VALUE })).toStrictEqual(
+      [
+        {
+          property: "keyId",
+          reason: `unknown property "keyId"; allowed properties are ${INPUT_PROPERTIES.join(", ")}`,
+        },
+      ],
+    );
+  });
+});
+
+describe("bucketNameProblem", () => {
+  it.each(["abc", "my-bucket-2026", "0-0", "a".repeat(63)])("accepts %s", (name) => {
+    expect(bucketNameProblem(name)).toBeUndefined();
+  });
+});
+
+describe("ruleOf", () => {
+  it("takes only the rule fields, without absent ones", () => {
+    expect(
+      ruleOf({
+        bucket: "logs",
+        sseAlgorithm: "KMS",
+        kmsDataEncryption: "SM4",
+        signatureVersion: "v4",
+        onExisting: "overwrite",
+        onDelete: "remove",
+      }),
+    ).toStrictEqual({ sseAlgorithm: "KMS", kmsDataEncryption: "SM4" });
+  });
+});

@@ -1,0 +1,315 @@
+/**
+ * The `BucketEncryption` inputs: their zod schema, canonical form and cross-field rules.
+ *
+ * Everything a user can get wrong is caught here, in `check`, before any request reaches OSS.
+ * Canonical inputs make spelling differences (`aes256`, an empty key id) invisible to the diff.
+ */
+import { z } from "zod";
+import {
+  type EncryptionRule,
+  type KmsDataEncryption,
+  KMS_DATA_ENCRYPTIONS,
+  makeRule,
+  SSE_ALGORITHMS,
+  type SseAlgorithm,
+} from "./encryptionRule";
+
+/** The value Pulumi passes for an input that is not known yet (during preview). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** What `create` does when the bucket already has a rule. */
+export const ON_EXISTING_MODES = ["overwrite", "fail"] as const;
+/** What `delete` does with the bucket's rule. */
+export const ON_DELETE_MODES = ["remove", "restore"] as const;
+/** The OSS request signature versions the provider can use. */
+export const SIGNATURE_VERSIONS = ["v4", "v1"] as const;
+
+/** `onExisting`: overwrite a rule found at create, or fail unless it already equals the desired one. */
+export type OnExisting = (typeof ON_EXISTING_MODES)[number];
+/** `onDelete`: remove the rule, or put back the rule found at create (remove when there was none). */
+export type OnDelete = (typeof ON_DELETE_MODES)[number];
+/** The request signature version: V4 (default) or V1 for old endpoints. */
+export type SignatureVersion = (typeof SIGNATURE_VERSIONS)[number];
+
+/** The canonical inputs of a `BucketEncryption`, as `check` returns them. */
+export interface BucketEncryptionInputs {
+  /** The bucket whose default encryption is managed; also the resource id. */
+  readonly bucket: string;
+  /** The default algorithm, upper case. */
+  readonly sseAlgorithm: SseAlgorithm;
+  /** The KMS customer master key id (KMS only); absent means the KMS-managed default key. */
+  readonly kmsMasterKeyId?: string;
+  /** SM4 data encryption under KMS (KMS only). */
+  readonly kmsDataEncryption?: KmsDataEncryption;
+  /** The region id without the `oss-` prefix, e.g. `cn-hangzhou`. */
+  readonly region?: string;
+  /** The OSS endpoint origin, e.g. `http://127.0.0.1:9000`. */
+  readonly endpoint?: string;
+  /** The request signature version. */
+  readonly signatureVersion: SignatureVersion;
+  /** What create does when the bucket already has a rule. */
+  readonly onExisting: OnExisting;
+  /** What delete does with the rule. */
+  readonly onDelete: OnDelete;
+}
+
+/** The outputs of a `BucketEncryption`: the canonical inputs plus the rule found at create. */
+export interface BucketEncryptionOutputs extends BucketEncryptionInputs {
+  /** The rule the bucket held when the resource was created; absent when it had none. */
+  readonly priorRule?: EncryptionRule;
+}
+
+/** One invalid input: the property and a sentence saying what is wrong and what is allowed. */
+export interface InputFailure {
+  /** The input property at fault. */
+  readonly property: string;
+  /** What is wrong and what is allowed. */
+  readonly reason: string;
+}
+
+/** The result of checking inputs: canonical inputs, or every failure found. */
+export type CheckOutcome =
+  | { readonly ok: true; readonly inputs: BucketEncryptionInputs }
+  | { readonly ok: false; readonly failures: readonly InputFailure[] };
+
+/** OSS bucket names: 3-63 lowercase letters, digits and hyphens, alphanumeric at both ends. */
+const BUCKET_NAME_LENGTH = { min: 3, max: 63 } as const;
+const BUCKET_NAME_CHARACTERS = /^[a-z0-9-]*$/;
+const BUCKET_NAME_ENDS = /^[a-z0-9](.*[a-z0-9])?$/;
+
+/** KMS key ids, key ARNs (`acs:kms:<region>:<uid>:key/<id>`) and aliases fit in this alphabet. */
+const KMS_KEY_ID = /^[A-Za-z0-9][A-Za-z0-9_\-:/.]*$/;
+const KMS_KEY_ID_MAX_LENGTH = 256;
+
+/** Region ids such as `cn-hangzhou` or `ap-southeast-1`, optionally with the `oss-` prefix. */
+const REGION_ID = /^(?:oss-)?([a-z]{2,}(?:-[a-z0-9]+)+)$/;
+const REGION_ID_MAX_LENGTH = 64;
+
+/** Echoed values are cut to this length so a hostile input cannot flood a message. */
+const ECHO_MAX_LENGTH = 64;
+
+const DEFAULTS = {
+  signatureVersion: "v4",
+  onExisting: "overwrite",
+  onDelete: "remove",
+} as const satisfies Partial<BucketEncryptionInputs>;
+
+/** Quotes a user-supplied value for a message, shortened when long. */
+function echo(value: string): string {
+  const shown = value.length > ECHO_MAX_LENGTH ? `${value.slice(0, ECHO_MAX_LENGTH)}…` : value;
+  return JSON.stringify(shown);
+}
+
+function typeName(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
+/** A string schema whose type and presence errors name the property and what it accepts. */
+function stringInput(property: string, accepts: string) {
+  return z.string({
+    error: (issue) =>
+      issue.input === undefined
+        ? `${property} is required: ${accepts}`
+        : `${property} must be a string: ${accepts}; got ${typeName(issue.input)}`,
+  });
+}
+
+/** A case-insensitive choice among upper-case values, stored upper case. */
+function upperCaseChoice<const T extends readonly [string, ...string[]]>(
+  property: string,
+  choices: T,
+) {
+  const accepts = `one of ${choices.join(", ")} (any letter case)`;
+  return stringInput(property, accepts)
+    .transform((value) => value.toUpperCase())
+    .refine((value): value is T[number] => choices.includes(value), {
+      error: (issue) => `${property} must be ${accepts}; got ${echo(String(issue.input))}`,
+    });
+}
+
+/** An exact choice among lower-case values. */
+function exactChoice<const T extends readonly [string, ...string[]]>(property: string, choices: T) {
+  const accepts = `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`;
+  return stringInput(property, accepts).refine(
+    (value): value is T[number] => choices.includes(value),
+    {
+      error: (issue) => `${property} must be ${accepts}; got ${echo(String(issue.input))}`,
+    },
+  );
+}
+
+/** Treats `""` (and null, which JavaScript callers may pass) as an absent optional value. */
+function emptyAsAbsent<T extends z.ZodType>(schema: T) {
+  return z.preprocess(
+    (value) => (value === "" || value === null ? undefined : value),
+    schema.optional(),
+  );
+}
+
+/** The first problem with a bucket name, or undefined when OSS accepts it. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < BUCKET_NAME_LENGTH.min || name.length > BUCKET_NAME_LENGTH.max) {
+    return `bucket must be ${BUCKET_NAME_LENGTH.min} to ${BUCKET_NAME_LENGTH.max} characters long; got ${name.length} (${echo(name)})`;
+  }
+  if (!BUCKET_NAME_CHARACTERS.test(name)) {
+    return `bucket may contain only lowercase letters, digits and hyphens; got ${echo(name)}`;
+  }
+  if (!BUCKET_NAME_ENDS.test(name)) {
+    return `bucket must start and end with a lowercase letter or digit; got ${echo(name)}`;
+  }
+  return undefined;
+}
+
+/** The first problem with an endpoint, or undefined. Never echoes it: it may embed credentials. */
+function endpointProblem(endpoint: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = new URL("invalid:");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return "endpoint must be an http:// or https:// URL such as https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000";
+  }
+  if (url.username !== "" || url.password !== "") {
+    return "endpoint must not contain a user name or password; give credentials through alicloud:accessKey and alicloud:secretKey or the environment";
+  }
+  if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
+    return "endpoint must be a bare origin (scheme, host and optional port) without a path, query or fragment";
+  }
+  return undefined;
+}
+
+const bucketSchema = stringInput("bucket", "an OSS bucket name").superRefine((name, ctx) => {
+  const problem = bucketNameProblem(name);
+  if (problem !== undefined) {
+    ctx.addIssue({ code: "custom", message: problem });
+  }
+});
+
+const kmsMasterKeyIdSchema = stringInput("kmsMasterKeyId", "a KMS key id").refine(
+  (id) => id.length <= KMS_KEY_ID_MAX_LENGTH && KMS_KEY_ID.test(id),
+  {
+    error: `kmsMasterKeyId must be at most ${KMS_KEY_ID_MAX_LENGTH} characters, start with a letter or digit and contain only letters, digits and - _ : / .`,
+  },
+);
+
+const regionSchema = stringInput("region", "a region id such as cn-hangzhou")
+  .refine((region) => region.length <= REGION_ID_MAX_LENGTH && REGION_ID.test(region), {
+    error: (issue) =>
+      `region must be a region id such as cn-hangzhou or ap-southeast-1; got ${echo(String(issue.input))}`,
+  })
+  .transform((region) => region.replace(/^oss-/, ""));
+
+const endpointSchema = stringInput("endpoint", "an http(s) URL")
+  .superRefine((endpoint, ctx) => {
+    const problem = endpointProblem(endpoint);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: "custom", message: problem });
+    }
+  })
+  .transform((endpoint) => new URL(endpoint).origin);
+
+const inputFieldsSchema = z.strictObject(
+  {
+    bucket: bucketSchema,
+    sseAlgorithm: upperCaseChoice("sseAlgorithm", SSE_ALGORITHMS),
+    kmsMasterKeyId: emptyAsAbsent(kmsMasterKeyIdSchema),
+    kmsDataEncryption: emptyAsAbsent(upperCaseChoice("kmsDataEncryption", KMS_DATA_ENCRYPTIONS)),
+    region: emptyAsAbsent(regionSchema),
+    endpoint: emptyAsAbsent(endpointSchema),
+    signatureVersion: emptyAsAbsent(
+      stringInput("signatureVersion", `"v4" or "v1"`)
+        .transform((version) => version.toLowerCase())
+        .pipe(exactChoice("signatureVersion", SIGNATURE_VERSIONS)),
+    ),
+    onExisting: emptyAsAbsent(exactChoice("onExisting", ON_EXISTING_MODES)),
+    onDelete: emptyAsAbsent(exactChoice("onDelete", ON_DELETE_MODES)),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown ${issue.keys.length === 1 ? "property" : "properties"} ${issue.keys
+            .map((key) => JSON.stringify(key))
+            .join(", ")}; allowed properties are ${INPUT_PROPERTIES.join(", ")}`
+        : undefined,
+  },
+);
+
+/** Every input property name, in declaration order. */
+export const INPUT_PROPERTIES = Object.keys(
+  inputFieldsSchema.shape,
+) as readonly (keyof BucketEncryptionInputs)[];
+
+/** The fields that only apply when the algorithm is KMS. */
+const KMS_ONLY_PROPERTIES = ["kmsMasterKeyId", "kmsDataEncryption"] as const;
+
+/** Whether a value is Pulumi's placeholder for a value not known yet. */
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN_VALUE;
+}
+
+/**
+ * Validates and canonicalises the inputs a program declared.
+ *
+ * Values not known yet (preview) are kept as they are and skipped by every rule that reads them.
+ * The engine's own `__provider` property is not an input and is ignored.
+ */
+export function checkInputs(news: Readonly<Record<string, unknown>>): CheckOutcome {
+  const declared = Object.fromEntries(Object.entries(news).filter(([key]) => key !== "__provider"));
+  const unknownKeys = Object.keys(declared).filter(
+    (key) => key in inputFieldsSchema.shape && isUnknown(declared[key]),
+  );
+  const known = Object.fromEntries(
+    Object.entries(declared).filter(([key]) => !unknownKeys.includes(key)),
+  );
+  const unknownMask: { [K in keyof typeof inputFieldsSchema.shape]?: true } = Object.fromEntries(
+    unknownKeys.map((key) => [key, true]),
+  );
+
+  const parsed = inputFieldsSchema.partial(unknownMask).safeParse(known);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      failures: parsed.error.issues.map((issue) => ({
+        property: issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join("."),
+        reason: issue.message,
+      })),
+    };
+  }
+
+  const fields = parsed.data;
+  const failures = kmsOnlyFailures(fields.sseAlgorithm, fields);
+  if (failures.length > 0) {
+    return { ok: false, failures };
+  }
+  const unknowns = Object.fromEntries(unknownKeys.map((key) => [key, UNKNOWN_VALUE]));
+  const inputs = dropUndefined({ ...DEFAULTS, ...fields, ...unknowns }) as BucketEncryptionInputs;
+  return { ok: true, inputs };
+}
+
+/** KMS-only fields set beside a known non-KMS algorithm. */
+function kmsOnlyFailures(
+  sseAlgorithm: SseAlgorithm | undefined,
+  fields: Partial<Record<(typeof KMS_ONLY_PROPERTIES)[number], string>>,
+): InputFailure[] {
+  if (sseAlgorithm === undefined || sseAlgorithm === "KMS") {
+    return [];
+  }
+  return KMS_ONLY_PROPERTIES.filter((property) => fields[property] !== undefined).map(
+    (property) => ({
+      property,
+      reason: `${property} applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is ${sseAlgorithm})`,
+    }),
+  );
+}
+
+/** The encryption rule that canonical inputs (or outputs) declare. */
+export function ruleOf(inputs: BucketEncryptionInputs): EncryptionRule {
+  return makeRule(inputs.sseAlgorithm, inputs.kmsMasterKeyId, inputs.kmsDataEncryption);
+}
+
+/** Copies an object without its undefined values, which Pulumi's protobuf encoding rejects. */
+export function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

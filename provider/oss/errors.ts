@@ -1,0 +1,155 @@
+/**
+ * OSS failures in the project's own terms: what ali-oss reports, whether it is worth retrying,
+ * and the one-sentence error users see.
+ */
+
+/** The OSS API operations the provider calls. */
+export type OssOperation = "GetBucketEncryption" | "PutBucketEncryption" | "DeleteBucketEncryption";
+
+/** The facts of one failed call, read off an ali-oss error. */
+export interface OssFailure {
+  /** The HTTP status; -1 for a network error, -2 for a timeout; absent when none was received. */
+  readonly status?: number;
+  /** The OSS error code (`AccessDenied`), or the client's error name for network failures. */
+  readonly code: string;
+  /** The OSS request id, when OSS answered. */
+  readonly requestId?: string;
+  /** OSS's message, or the first clause of the client's message for network failures. */
+  readonly detail?: string;
+}
+
+/** The throttling codes OSS answers with 503 (wire contract, "Throttling and server errors"). */
+export const THROTTLING_CODES = [
+  "MetaOperationQpsLimitExceeded",
+  "TotalQpsLimitExceeded",
+  "ServiceUnavailable",
+  "ActiveRequestLimitExceeded",
+  "DownloadTrafficRateLimitExceeded",
+  "UploadTrafficRateLimitExceeded",
+  "CpuLimitExceeded",
+] as const;
+
+/** Server-side statuses worth another attempt. */
+const RETRYABLE_STATUSES: readonly number[] = [500, 502, 503, 504];
+
+/** ali-oss names for requests that got no (timely) response. */
+const NETWORK_ERROR_NAMES: readonly string[] = [
+  "ResponseError",
+  "RequestError",
+  "ConnectionTimeoutError",
+  "ResponseTimeoutError",
+  "RequestTimeoutError",
+];
+
+/** ali-oss marks network errors with status -1 and timeouts with -2. */
+const NETWORK_STATUSES: readonly number[] = [-1, -2];
+
+function stringField(source: object, key: string): string | undefined {
+  const value = (source as Record<string, unknown>)[key];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** Reads the facts of a failure off whatever ali-oss threw. */
+export function failureOf(error: unknown): OssFailure {
+  if (typeof error !== "object" || error === null) {
+    return { code: "UnknownError", detail: String(error) };
+  }
+  const status = (error as { status?: unknown }).status;
+  const name = stringField(error, "name");
+  const code = stringField(error, "code") ?? name ?? "UnknownError";
+  const message = stringField(error, "message");
+  const isNetwork =
+    (typeof status === "number" && NETWORK_STATUSES.includes(status)) ||
+    (name !== undefined && NETWORK_ERROR_NAMES.includes(name));
+  // ali-oss appends the URL, socket and agent statistics to network messages: keep the cause only.
+  const detail = isNetwork ? message?.split(",")[0] : message;
+  const requestId = stringField(error, "requestId");
+  return {
+    ...(typeof status === "number" ? { status } : {}),
+    code: isNetwork && name !== undefined ? name : code,
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(detail === undefined ? {} : { detail }),
+  };
+}
+
+/**
+ * Whether a failure is worth another attempt: throttling and server errors, a skewed clock, and
+ * requests that got no response. Every other 4xx fails at once.
+ */
+export function isRetryable(failure: OssFailure): boolean {
+  return (
+    (failure.status !== undefined &&
+      (RETRYABLE_STATUSES.includes(failure.status) || NETWORK_STATUSES.includes(failure.status))) ||
+    NETWORK_ERROR_NAMES.includes(failure.code) ||
+    (THROTTLING_CODES as readonly string[]).includes(failure.code) ||
+    failure.code === "RequestTimeTooSkewed"
+  );
+}
+
+/** What the user can do about a failure, where there is something to say. */
+function hintFor(operation: OssOperation, failure: OssFailure, credentialSource: string): string {
+  switch (failure.code) {
+    case "AccessDenied":
+      return `grant the RAM action oss:${operation} on this bucket to the credentials from ${credentialSource}`;
+    case "InvalidAccessKeyId":
+      return `check the access key id from ${credentialSource}`;
+    case "SignatureDoesNotMatch":
+      return `check the access key secret from ${credentialSource}, the region and the signatureVersion`;
+    case "SecurityTokenExpired":
+    case "InvalidSecurityToken":
+      return `renew the STS security token from ${credentialSource}`;
+    case "NoSuchBucket":
+      return "create the bucket first, or check the bucket name, region and endpoint";
+    case "RequestTimeTooSkewed":
+      return "set this machine's clock right";
+    default:
+      return "";
+  }
+}
+
+/** A failed OSS call, told in one sentence: operation, bucket, code, status, request id, hint. */
+export class OssRequestError extends Error {
+  override readonly name = "OssRequestError";
+
+  constructor(
+    /** The OSS API operation that failed. */
+    readonly operation: OssOperation,
+    /** The bucket it was called on. */
+    readonly bucket: string,
+    /** What OSS or the client reported. */
+    readonly failure: OssFailure,
+    /** How many attempts were made, the first included. */
+    readonly attempts: number,
+    credentialSource: string,
+  ) {
+    super(describeFailure(operation, bucket, failure, attempts, credentialSource));
+  }
+
+  /** The OSS error code, e.g. `AccessDenied`. */
+  get code(): string {
+    return this.failure.code;
+  }
+}
+
+function describeFailure(
+  operation: OssOperation,
+  bucket: string,
+  failure: OssFailure,
+  attempts: number,
+  credentialSource: string,
+): string {
+  const facts = [
+    failure.status !== undefined && failure.status > 0 ? `HTTP ${failure.status}` : undefined,
+    failure.requestId === undefined ? undefined : `request id ${failure.requestId}`,
+    attempts > 1 ? `after ${attempts} attempts` : undefined,
+  ].filter((fact) => fact !== undefined);
+  const detail = failure.detail === undefined ? "" : `: ${failure.detail.replace(/\.$/, "")}`;
+  const hint = hintFor(operation, failure, credentialSource);
+  return (
+    `${operation} on bucket "${bucket}" failed with ${failure.code}` +
+    (facts.length > 0 ? ` (${facts.join(", ")})` : "") +
+    detail +
+    (hint === "" ? "" : `; ${hint}`) +
+    "."
+  );
+}
