@@ -54,6 +54,12 @@ describe("ruleFromBody", () => {
     expect(ruleFromBody(body, "logs")).toStrictEqual(rule);
   });
 
+  it("names the bucket when the body is empty", () => {
+    expect(() => ruleFromBody(null, "logs")).toThrow(
+      'GetBucketEncryption on bucket "logs" returned a rule this provider does not understand (body: Invalid input: expected object, received null).',
+    );
+  });
+
   it("names the bucket and the element it does not understand", () => {
     expect(() =>
       ruleFromBody({ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "RSA" } }, "logs"),

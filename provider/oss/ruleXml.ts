@@ -67,8 +67,9 @@ export function ruleFromBody(body: unknown, bucket: string): EncryptionRule {
   const parsed = getBucketEncryptionBody.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? "body" : issue.path.join(".");
     throw new Error(
-      `GetBucketEncryption on bucket "${bucket}" returned a rule this provider does not understand (${issue?.path.join(".")}: ${issue?.message}).`,
+      `GetBucketEncryption on bucket "${bucket}" returned a rule this provider does not understand (${where}: ${issue?.message ?? "unreadable"}).`,
     );
   }
   const { SSEAlgorithm, KMSMasterKeyID, KMSDataEncryption } =

@@ -4,38 +4,49 @@
  *
  * It holds no logic and captures nothing: each method `require`s this package by name when the
  * engine calls it, in the provider process, whose working directory is the program's. So the
- * stored text stays a few hundred bytes whatever the package's size, holds no credentials, and
- * refresh and destroy of old resources run the installed version of the package, not the one
- * that created them.
+ * stored text stays small whatever the package's size, holds no credentials, and refresh and
+ * destroy of old resources run the installed version of the package, not the one that created
+ * them.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../core/inputs";
-import type { BucketEncryptionProvider } from "./provider";
+import { BucketEncryptionProvider } from "./provider";
 
 type Provider = pulumi.dynamic.ResourceProvider<BucketEncryptionInputs, BucketEncryptionOutputs>;
 
-/** The package name the shim loads; must equal `name` in package.json (a test checks it). */
-export const SHIM_PACKAGE_NAME = "pulumi-oss-bucket-encryption";
+/** The module the shim loads; the package name must equal `name` in package.json (a test checks). */
+export const SHIM_MODULE = "pulumi-oss-bucket-encryption/shim";
 
-/** Builds a shim that delegates every method to one `BucketEncryptionProvider` loaded on demand. */
+let sharedProvider: BucketEncryptionProvider | undefined;
+
+/**
+ * The provider that serves every resource in this process. One instance, because the engine
+ * calls `configure` once per process and the other methods expect the config it gave.
+ */
+export function processProvider(): BucketEncryptionProvider {
+  return (sharedProvider ??= new BucketEncryptionProvider());
+}
+
+/** The type of this module as the shim's methods see it at run time. */
+interface ShimModule {
+  processProvider: typeof processProvider;
+}
+
+/**
+ * Builds the shim. Its functions hold no state: the serializer copies captured variables into
+ * the text, and a captured variable would be a fresh copy at every call in the provider process.
+ */
 export function createProviderShim(): Provider {
-  let provider: BucketEncryptionProvider | undefined;
-  // A run-time require of the package by its literal name is the point of the shim: an import
-  // would make the serializer copy the whole package (and zod, and ali-oss) into every resource.
-  const load = (): BucketEncryptionProvider => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const installed = require("pulumi-oss-bucket-encryption") as {
-      BucketEncryptionProvider: typeof BucketEncryptionProvider;
-    };
-    return (provider ??= new installed.BucketEncryptionProvider());
-  };
+  const installed = (): BucketEncryptionProvider =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the installed package at run time is the point
+    (require("pulumi-oss-bucket-encryption/shim") as ShimModule).processProvider();
   return {
-    configure: (request) => load().configure(request),
-    check: (olds, news) => load().check(olds, news),
-    diff: (id, olds, news) => load().diff(id, olds, news),
-    create: (inputs) => load().create(inputs),
-    read: (id, props) => load().read(id, props),
-    update: (id, olds, news) => load().update(id, olds, news),
-    delete: (id, props) => load().delete(id, props),
+    configure: (request) => installed().configure(request),
+    check: (olds, news) => installed().check(olds, news),
+    diff: (id, olds, news) => installed().diff(id, olds, news),
+    create: (inputs) => installed().create(inputs),
+    read: (id, props) => installed().read(id, props),
+    update: (id, olds, news) => installed().update(id, olds, news),
+    delete: (id, props) => installed().delete(id, props),
   };
 }

@@ -28,6 +28,9 @@ export class InMemoryOss {
   /** The connections stores were opened with, in order. */
   readonly connections: OssConnection[] = [];
   private readonly failures: { operation: OssOperation; error: Error }[] = [];
+  /** Each bucket's state as reads still see it until `staleReads` runs out. */
+  private readonly staleStates = new Map<string, BucketEncryptionState>();
+  private staleReads = 0;
 
   /** Adds buckets, each without a rule. */
   withBuckets(...names: string[]): this {
@@ -35,6 +38,14 @@ export class InMemoryOss {
       this.buckets.set(name, undefined);
     }
     return this;
+  }
+
+  /**
+   * Makes the next `reads` reads after a write still show the state before it, the way OSS can
+   * right after a bucket is created.
+   */
+  lagReadsAfterWrites(reads: number): void {
+    this.staleReads = reads;
   }
 
   /** Makes the next call of `operation` throw `error` (once). */
@@ -66,6 +77,11 @@ export class InMemoryOss {
     const store: EncryptionStore = {
       read: (bucket) => {
         record("GetBucketEncryption", bucket);
+        const stale = this.staleStates.get(bucket);
+        if (stale !== undefined && this.staleReads > 0) {
+          this.staleReads -= 1;
+          return Promise.resolve(stale);
+        }
         return Promise.resolve(this.stateOf(bucket));
       },
       write: (bucket, rule) => {
@@ -73,6 +89,7 @@ export class InMemoryOss {
         if (!this.buckets.has(bucket)) {
           return Promise.reject(noSuchBucket("PutBucketEncryption", bucket));
         }
+        this.staleStates.set(bucket, this.stateOf(bucket));
         this.buckets.set(bucket, rule);
         return Promise.resolve();
       },

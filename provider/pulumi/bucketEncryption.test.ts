@@ -1,0 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
+import { BucketEncryption } from "./bucketEncryption";
+import { SHIM_MODULE } from "./shim";
+
+interface Registration {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+const registrations: Registration[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const inputs = args.inputs as Record<string, unknown>;
+        registrations.push({ type: args.type, name: args.name, inputs });
+        return { id: String(inputs.bucket), state: inputs };
+      },
+      call: () => ({}),
+    },
+    "project",
+    "stack",
+    false,
+  );
+});
+
+function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+describe("BucketEncryption", () => {
+  it("registers a dynamic resource of type pulumi-nodejs:dynamic/oss:BucketEncryption with the given inputs", async () => {
+    const resource = new BucketEncryption("logs-encryption", {
+      bucket: "logs",
+      sseAlgorithm: "KMS",
+      kmsMasterKeyId: "key-1",
+      kmsDataEncryption: "SM4",
+      onDelete: "restore",
+    });
+    await expect(outputValue(resource.id)).resolves.toBe("logs");
+    const registration = registrations.find((entry) => entry.name === "logs-encryption");
+    const { __provider: serializedProvider, ...inputs } = registration?.inputs ?? {};
+    expect(registration?.type).toBe("pulumi-nodejs:dynamic/oss:BucketEncryption");
+    expect(inputs).toStrictEqual({
+      bucket: "logs",
+      sseAlgorithm: "KMS",
+      kmsMasterKeyId: "key-1",
+      kmsDataEncryption: "SM4",
+      onDelete: "restore",
+    });
+    expect(serializedProvider).toEqual(expect.stringContaining(`require("${SHIM_MODULE}")`));
+  });
+
+  it("exposes every output, with undefined for those the program left out", async () => {
+    const resource = new BucketEncryption("audit-encryption", {
+      bucket: "audit",
+      sseAlgorithm: "aes256",
+    });
+    await expect(outputValue(resource.sseAlgorithm)).resolves.toBe("aes256");
+    await expect(outputValue(resource.priorRule)).resolves.toBeUndefined();
+    await expect(outputValue(resource.kmsMasterKeyId)).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,402 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { InMemoryOss } from "../../tests/support/inMemoryOss";
+import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../core/inputs";
+import { ConnectionSettingsError } from "../oss/connection";
+import { OssRequestError } from "../oss/errors";
+import type { Clock } from "../oss/retry";
+import { BucketEncryptionProvider, PartialCreateError } from "./provider";
+
+const CREDENTIALS_ENV = {
+  ALIBABA_CLOUD_ACCESS_KEY_ID: "test-id",
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: "test-secret",
+  ALIBABA_CLOUD_REGION: "cn-hangzhou",
+};
+
+const NO_WAIT_CLOCK: Clock = { now: () => 0, sleep: () => Promise.resolve(), random: () => 0 };
+
+const SETTINGS = { signatureVersion: "v4", onExisting: "overwrite", onDelete: "remove" } as const;
+
+function inputs(overrides: Partial<BucketEncryptionInputs> = {}): BucketEncryptionInputs {
+  return { bucket: "logs", sseAlgorithm: "AES256", ...SETTINGS, ...overrides };
+}
+
+function setUp(env: Record<string, string> = CREDENTIALS_ENV) {
+  const oss = new InMemoryOss().withBuckets("logs");
+  const provider = new BucketEncryptionProvider({
+    openStore: oss.openStore,
+    env,
+    clock: NO_WAIT_CLOCK,
+    confirmation: { reads: 3, intervalMs: 10 },
+  });
+  return { oss, provider };
+}
+
+function configOf(values: Record<string, string>): pulumi.dynamic.ConfigureRequest {
+  return { config: { get: (key) => values[key], require: (key) => values[key] ?? "" } };
+}
+
+describe("BucketEncryptionProvider.check", () => {
+  it("returns canonical inputs", async () => {
+    const { provider, oss } = setUp();
+    const news = { bucket: "logs", sseAlgorithm: "kms", kmsMasterKeyId: "" } as never;
+    await expect(provider.check(inputs(), news)).resolves.toStrictEqual({
+      inputs: { bucket: "logs", sseAlgorithm: "KMS", ...SETTINGS },
+    });
+    expect(oss.calls).toStrictEqual([]);
+  });
+
+  it("returns failures naming the property, and sends no request", async () => {
+    const { provider, oss } = setUp();
+    const news = { bucket: "logs", sseAlgorithm: "AES256", kmsMasterKeyId: "k" } as never;
+    await expect(provider.check(inputs(), news)).resolves.toStrictEqual({
+      inputs: news,
+      failures: [
+        {
+          property: "kmsMasterKeyId",
+          reason:
+            "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is AES256)",
+        },
+      ],
+    });
+    expect(oss.calls).toStrictEqual([]);
+  });
+});
+
+describe("BucketEncryptionProvider.diff", () => {
+  const stored: BucketEncryptionOutputs = { ...inputs(), priorRule: { sseAlgorithm: "SM4" } };
+
+  it("reports no change for the same canonical inputs", async () => {
+    const { provider } = setUp();
+    await expect(provider.diff("logs", stored, inputs())).resolves.toStrictEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("updates in place for a new algorithm or key", async () => {
+    const { provider } = setUp();
+    await expect(
+      provider.diff("logs", stored, inputs({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" })),
+    ).resolves.toStrictEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("replaces for a new bucket", async () => {
+    const { provider } = setUp();
+    await expect(provider.diff("logs", stored, inputs({ bucket: "audit" }))).resolves.toStrictEqual(
+      {
+        changes: true,
+        replaces: ["bucket"],
+        deleteBeforeReplace: false,
+      },
+    );
+  });
+});
+
+describe("BucketEncryptionProvider.create", () => {
+  it("writes the rule to a bucket without one, confirms it, and outputs it", async () => {
+    const { provider, oss } = setUp();
+    const desired = inputs({
+      sseAlgorithm: "KMS",
+      kmsMasterKeyId: "key-1",
+      kmsDataEncryption: "SM4",
+    });
+    await expect(provider.create(desired)).resolves.toStrictEqual({ id: "logs", outs: desired });
+    expect(oss.operations()).toStrictEqual([
+      "GetBucketEncryption",
+      "PutBucketEncryption",
+      "GetBucketEncryption",
+    ]);
+    expect(oss.buckets.get("logs")).toStrictEqual({
+      sseAlgorithm: "KMS",
+      kmsMasterKeyId: "key-1",
+      kmsDataEncryption: "SM4",
+    });
+  });
+
+  it("polls until OSS shows the rule it wrote", async () => {
+    const { provider, oss } = setUp();
+    oss.lagReadsAfterWrites(2);
+    await provider.create(inputs());
+    expect(oss.operations()).toStrictEqual([
+      "GetBucketEncryption",
+      "PutBucketEncryption",
+      "GetBucketEncryption",
+      "GetBucketEncryption",
+      "GetBucketEncryption",
+    ]);
+  });
+
+  it("records a partially created resource when OSS never shows the rule", async () => {
+    const { provider, oss } = setUp();
+    oss.lagReadsAfterWrites(99);
+    const error = await provider.create(inputs()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PartialCreateError);
+    expect(error).toMatchObject({
+      message:
+        'Bucket "logs" did not show the rule written (AES256) after 3 reads; OSS last showed no rule.',
+      id: "logs",
+      properties: inputs(),
+    });
+  });
+
+  it("overwrites a different rule by default, keeps it as priorRule and reports it", async () => {
+    const { provider, oss } = setUp();
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    oss.buckets.set("logs", { sseAlgorithm: "SM4" });
+    await expect(provider.create(inputs({ onDelete: "restore" }))).resolves.toStrictEqual({
+      id: "logs",
+      outs: { ...inputs({ onDelete: "restore" }), priorRule: { sseAlgorithm: "SM4" } },
+    });
+    expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "AES256" });
+    expect(log).toHaveBeenCalledWith(
+      'info: [runtime] Bucket "logs": replaced the default encryption rule SM4 with AES256; it is kept as priorRule and put back on delete.',
+    );
+    log.mockRestore();
+  });
+
+  it("adopts an equal rule without writing", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "AES256" });
+    await expect(provider.create(inputs({ onExisting: "fail" }))).resolves.toStrictEqual({
+      id: "logs",
+      outs: { ...inputs({ onExisting: "fail" }), priorRule: { sseAlgorithm: "AES256" } },
+    });
+    expect(oss.operations()).toStrictEqual(["GetBucketEncryption"]);
+  });
+
+  it("fails on a different rule with onExisting fail, naming both rules, and writes nothing", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-9" });
+    await expect(provider.create(inputs({ onExisting: "fail" }))).rejects.toThrow(
+      'Bucket "logs" already has a default encryption rule (KMS with key "key-9") that differs from the declared one (AES256) and onExisting is "fail"; declare the found rule, or set onExisting to "overwrite" to replace it.',
+    );
+    expect(oss.operations()).toStrictEqual(["GetBucketEncryption"]);
+    expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-9" });
+  });
+
+  it("fails on a missing bucket without writing", async () => {
+    const { provider, oss } = setUp();
+    await expect(provider.create(inputs({ bucket: "nowhere" }))).rejects.toThrow(
+      'Bucket "nowhere" does not exist (GetBucketEncryption answered NoSuchBucket); create it first, or check the bucket name, region and endpoint.',
+    );
+    expect(oss.operations()).toStrictEqual(["GetBucketEncryption"]);
+  });
+
+  it("passes a refused write through as is: nothing changed, nothing to record", async () => {
+    const { provider, oss } = setUp();
+    const denied = new OssRequestError(
+      "PutBucketEncryption",
+      "logs",
+      { status: 403, code: "AccessDenied", requestId: "5F01" },
+      1,
+      "test",
+    );
+    oss.failNext("PutBucketEncryption", denied);
+    await expect(provider.create(inputs())).rejects.toBe(denied);
+    expect(oss.buckets.get("logs")).toBeUndefined();
+  });
+
+  it("records a partially created resource when a write may have taken effect", async () => {
+    const { provider, oss } = setUp();
+    const timeout = new OssRequestError(
+      "PutBucketEncryption",
+      "logs",
+      { code: "ResponseTimeoutError", detail: "Response timeout for 10000ms" },
+      8,
+      "test",
+    );
+    oss.failNext("PutBucketEncryption", timeout);
+    const error = await provider.create(inputs()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PartialCreateError);
+    expect(error).toMatchObject({
+      message: timeout.message,
+      id: "logs",
+      properties: inputs(),
+      reasons: [timeout.message],
+      cause: timeout,
+    });
+  });
+
+  it("fails before any request when no credentials are found", async () => {
+    const { provider, oss } = setUp({});
+    await expect(provider.create(inputs({ region: "cn-hangzhou" }))).rejects.toBeInstanceOf(
+      ConnectionSettingsError,
+    );
+    expect(oss.calls).toStrictEqual([]);
+  });
+
+  it("takes credentials and region from the stack config given to configure", async () => {
+    const { provider, oss } = setUp({});
+    await provider.configure(
+      configOf({
+        "alicloud:accessKey": "config-id",
+        "alicloud:secretKey": "config-secret",
+        "alicloud:region": "cn-shanghai",
+      }),
+    );
+    await provider.create(inputs());
+    expect(oss.connections[0]).toMatchObject({
+      endpoint: "https://oss-cn-shanghai.aliyuncs.com",
+      region: "cn-shanghai",
+      credentials: { accessKeyId: "config-id", accessKeySecret: "config-secret" },
+    });
+  });
+
+  it("calls the endpoint and region the inputs give", async () => {
+    const { provider, oss } = setUp();
+    await provider.create(inputs({ endpoint: "http://127.0.0.1:9000", region: "ap-southeast-1" }));
+    expect(new Set(oss.calls.map((call) => `${call.endpoint} ${call.region}`))).toStrictEqual(
+      new Set(["http://127.0.0.1:9000 ap-southeast-1"]),
+    );
+  });
+});
+
+describe("BucketEncryptionProvider.read", () => {
+  const stored = {
+    ...inputs({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" }),
+    priorRule: { sseAlgorithm: "SM4" },
+    __provider: "exports.handler = ...",
+  } as BucketEncryptionOutputs;
+
+  it("reports the rule OSS holds as outputs and as inputs", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" });
+    const { __provider: _provider, ...outputs } = stored as BucketEncryptionOutputs & {
+      __provider: string;
+    };
+    const { priorRule: _prior, ...declared } = outputs;
+    await expect(provider.read("logs", stored)).resolves.toStrictEqual({
+      id: "logs",
+      props: outputs,
+      inputs: declared,
+    });
+    expect(oss.operations()).toStrictEqual(["GetBucketEncryption"]);
+  });
+
+  it.each([
+    ["a changed algorithm", { sseAlgorithm: "AES256" } as const],
+    ["a removed key", { sseAlgorithm: "KMS" } as const],
+    ["a changed key", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-2" } as const],
+    [
+      "added data encryption",
+      { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1", kmsDataEncryption: "SM4" } as const,
+    ],
+  ])("reports drift: %s", async (_case, rule) => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", rule);
+    const result = await provider.read("logs", stored);
+    expect(result.inputs).toStrictEqual({ ...inputs(), ...rule });
+    expect(result.props).toStrictEqual({
+      ...inputs(),
+      ...rule,
+      priorRule: { sseAlgorithm: "SM4" },
+    });
+  });
+
+  it("reads a rule deleted out of band as gone", async () => {
+    const { provider } = setUp();
+    await expect(provider.read("logs", stored)).resolves.toStrictEqual({ id: "" });
+  });
+
+  it("reads a deleted bucket as gone", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.delete("logs");
+    await expect(provider.read("logs", stored)).resolves.toStrictEqual({ id: "" });
+  });
+
+  it("explains that import is not supported when there is no stored state", async () => {
+    const { provider } = setUp();
+    await expect(provider.read("logs")).rejects.toThrow(
+      "Reading bucket \"logs\" needs the resource's stored state; pulumi import does not work for dynamic resources: declare the resource instead (onExisting adopts the bucket's rule).",
+    );
+  });
+});
+
+describe("BucketEncryptionProvider.update", () => {
+  const olds: BucketEncryptionOutputs = { ...inputs(), priorRule: { sseAlgorithm: "SM4" } };
+
+  it("rewrites a changed rule, confirms it, and keeps the prior rule", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "AES256" });
+    const news = inputs({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-2" });
+    await expect(provider.update("logs", olds, news)).resolves.toStrictEqual({
+      outs: { ...news, priorRule: { sseAlgorithm: "SM4" } },
+    });
+    expect(oss.operations()).toStrictEqual(["PutBucketEncryption", "GetBucketEncryption"]);
+    expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-2" });
+  });
+
+  it("updates settings alone without calling OSS", async () => {
+    const { provider, oss } = setUp();
+    const news = inputs({ onDelete: "restore", endpoint: "http://127.0.0.1:9000" });
+    await expect(provider.update("logs", olds, news)).resolves.toStrictEqual({
+      outs: { ...news, priorRule: { sseAlgorithm: "SM4" } },
+    });
+    expect(oss.calls).toStrictEqual([]);
+  });
+});
+
+describe("BucketEncryptionProvider.delete", () => {
+  it("removes the rule", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "AES256" });
+    await provider.delete("logs", inputs());
+    expect(oss.operations()).toStrictEqual(["DeleteBucketEncryption"]);
+    expect(oss.buckets.get("logs")).toBeUndefined();
+  });
+
+  it("succeeds when the bucket is already gone", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.delete("logs");
+    await expect(provider.delete("logs", inputs())).resolves.toBeUndefined();
+  });
+
+  it("restores the rule found at create", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "AES256" });
+    await provider.delete("logs", {
+      ...inputs({ onDelete: "restore" }),
+      priorRule: { sseAlgorithm: "SM4" },
+    });
+    expect(oss.operations()).toStrictEqual(["PutBucketEncryption"]);
+    expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "SM4" });
+  });
+
+  it("removes the rule on restore when there was none at create", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "AES256" });
+    await provider.delete("logs", inputs({ onDelete: "restore" }));
+    expect(oss.operations()).toStrictEqual(["DeleteBucketEncryption"]);
+    expect(oss.buckets.get("logs")).toBeUndefined();
+  });
+
+  it("succeeds on restore when the bucket is already gone", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.delete("logs");
+    await expect(
+      provider.delete("logs", {
+        ...inputs({ onDelete: "restore" }),
+        priorRule: { sseAlgorithm: "SM4" },
+      }),
+    ).resolves.toBeUndefined();
+  });
+
+  it("fails when restoring is refused", async () => {
+    const { provider, oss } = setUp();
+    const denied = new OssRequestError(
+      "PutBucketEncryption",
+      "logs",
+      { status: 403, code: "AccessDenied" },
+      1,
+      "t",
+    );
+    oss.failNext("PutBucketEncryption", denied);
+    await expect(
+      provider.delete("logs", {
+        ...inputs({ onDelete: "restore" }),
+        priorRule: { sseAlgorithm: "SM4" },
+      }),
+    ).rejects.toBe(denied);
+  });
+});
