@@ -1,0 +1,30 @@
+/**
+ * The repository's own Pulumi program: the default encryption of one bucket, from stack config.
+ *
+ * `npm run demo` deploys it against the local OSS endpoint; with `alicloud:region` and real
+ * credentials (see README) it deploys the same rule to a real Alibaba Cloud account.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+  BucketEncryption,
+  type KmsDataEncryption,
+  type SseAlgorithm,
+} from "pulumi-oss-bucket-encryption";
+
+const config = new pulumi.Config();
+
+// Config values are plain strings; the provider's check validates them at preview.
+const encryption = new BucketEncryption("bucket-encryption", {
+  bucket: config.require("bucket"),
+  sseAlgorithm: config.require("sseAlgorithm") as SseAlgorithm,
+  kmsMasterKeyId: config.get("kmsMasterKeyId"),
+  kmsDataEncryption: config.get("kmsDataEncryption") as KmsDataEncryption | undefined,
+  endpoint: config.get("endpoint"),
+});
+
+/** The bucket and the rule OSS now holds for it. */
+export const bucket = encryption.bucket;
+export const sseAlgorithm = encryption.sseAlgorithm;
+export const kmsMasterKeyId = encryption.kmsMasterKeyId;
+export const kmsDataEncryption = encryption.kmsDataEncryption;
+export const priorRule = encryption.priorRule;
