@@ -16,9 +16,9 @@ const config = new pulumi.Config();
 // Config values are plain strings; the provider's check validates them at preview.
 const encryption = new BucketEncryption("bucket-encryption", {
   bucket: config.require("bucket"),
-  sseAlgorithm: config.require("sseAlgorithm") as SseAlgorithm,
+  sseAlgorithm: config.require<SseAlgorithm>("sseAlgorithm"),
   kmsMasterKeyId: config.get("kmsMasterKeyId"),
-  kmsDataEncryption: config.get("kmsDataEncryption") as KmsDataEncryption | undefined,
+  kmsDataEncryption: config.get<KmsDataEncryption>("kmsDataEncryption"),
   endpoint: config.get("endpoint"),
 });
 

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+/**
+ * `oss-emulator`: runs the local OSS endpoint until SIGINT or SIGTERM. Prints its endpoint URL
+ * on the first line of output.
+ */
+import { parseArgs } from "node:util";
+import { DEFAULT_CREDENTIAL } from "./auth";
+import { type Fault, type FaultOptions, statusOfCode } from "./faults";
+import { startOssEmulator } from "./index";
+import { OPERATIONS } from "./operations";
+
+const USAGE = `Usage: oss-emulator [options]
+
+  --host ADDRESS              listen address (default 127.0.0.1)
+  --port PORT                 port, 0 for any free port (default 0)
+  --access-key-id ID          accepted AccessKey id (default ${DEFAULT_CREDENTIAL.accessKeyId})
+  --access-key-secret SECRET  its secret (default ${DEFAULT_CREDENTIAL.accessKeySecret})
+  --security-token TOKEN      make the key an STS key that needs this token
+  --data-dir DIR              keep buckets in DIR across restarts (default: memory only)
+  --fail OP:COUNT:CODE[:STATUS]  the next COUNT calls of OP fail with CODE (repeatable)
+  --reset OP:COUNT            the next COUNT calls of OP have their connection cut (repeatable)
+  --delay OP:COUNT:MS         the next COUNT calls of OP answer MS milliseconds late (repeatable)
+  --latency MS                add MS milliseconds to every call
+  --error-rate RATE           fail this share (0-1) of calls with a throttling code
+  --reset-rate RATE           cut the connection of this share (0-1) of calls
+  --error-codes A,B           the codes random failures use (default: the 503 throttling codes)
+  --seed N                    seed of the random failures
+  --clock-offset MS           run the emulator's clock MS milliseconds ahead (negative: behind)
+
+OP is an OSS operation (${OPERATIONS.join(", ")}) or * for any.`;
+
+/** A command-line mistake, reported with the usage. */
+class UsageError extends Error {}
+
+function number(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) {
+    throw new UsageError(`${flag} needs a number; got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function operation(flag: string, name: string): string {
+  if (name !== "*" && !(OPERATIONS as readonly string[]).includes(name)) {
+    throw new UsageError(`${flag}: unknown operation ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+/** Parses `--fail`, `--reset` and `--delay` values into scheduled faults. */
+function scheduled(values: { fail: string[]; reset: string[]; delay: string[] }) {
+  const faults: { operation: string; count: number; fault: Fault }[] = [];
+  for (const spec of values.fail) {
+    const [op = "", count = "", code = "", status] = spec.split(":");
+    if (code === "") {
+      throw new UsageError(`--fail needs OP:COUNT:CODE[:STATUS]; got ${JSON.stringify(spec)}`);
+    }
+    faults.push({
+      operation: operation("--fail", op),
+      count: number("--fail", count),
+      fault: {
+        kind: "error",
+        code,
+        status: status === undefined ? statusOfCode(code) : number("--fail", status),
+      },
+    });
+  }
+  for (const spec of values.reset) {
+    const [op = "", count = ""] = spec.split(":");
+    faults.push({
+      operation: operation("--reset", op),
+      count: number("--reset", count),
+      fault: { kind: "reset" },
+    });
+  }
+  for (const spec of values.delay) {
+    const [op = "", count = "", ms = ""] = spec.split(":");
+    faults.push({
+      operation: operation("--delay", op),
+      count: number("--delay", count),
+      fault: { kind: "delay", ms: number("--delay", ms) },
+    });
+  }
+  return faults;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "0" },
+      "access-key-id": { type: "string", default: DEFAULT_CREDENTIAL.accessKeyId },
+      "access-key-secret": { type: "string", default: DEFAULT_CREDENTIAL.accessKeySecret },
+      "security-token": { type: "string" },
+      "data-dir": { type: "string" },
+      fail: { type: "string", multiple: true, default: [] },
+      reset: { type: "string", multiple: true, default: [] },
+      delay: { type: "string", multiple: true, default: [] },
+      latency: { type: "string" },
+      "error-rate": { type: "string" },
+      "reset-rate": { type: "string" },
+      "error-codes": { type: "string" },
+      seed: { type: "string" },
+      "clock-offset": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const faults: FaultOptions = {
+    scheduled: scheduled(values),
+    ...(values.latency === undefined ? {} : { latencyMs: number("--latency", values.latency) }),
+    random: {
+      ...(values["error-rate"] === undefined
+        ? {}
+        : { errorRate: number("--error-rate", values["error-rate"]) }),
+      ...(values["reset-rate"] === undefined
+        ? {}
+        : { resetRate: number("--reset-rate", values["reset-rate"]) }),
+      ...(values["error-codes"] === undefined
+        ? {}
+        : { errorCodes: values["error-codes"].split(",") }),
+    },
+    ...(values.seed === undefined ? {} : { seed: number("--seed", values.seed) }),
+  };
+  const emulator = await startOssEmulator({
+    host: values.host,
+    port: number("--port", values.port),
+    credentials: [
+      {
+        accessKeyId: values["access-key-id"],
+        accessKeySecret: values["access-key-secret"],
+        ...(values["security-token"] === undefined
+          ? {}
+          : { securityToken: values["security-token"] }),
+      },
+    ],
+    ...(values["data-dir"] === undefined ? {} : { dataDir: values["data-dir"] }),
+    faults,
+    ...(values["clock-offset"] === undefined
+      ? {}
+      : { clockOffsetMs: number("--clock-offset", values["clock-offset"]) }),
+  });
+  process.stdout.write(`${emulator.endpoint}\n`);
+  process.stdout.write(`access key id: ${values["access-key-id"]}\n`);
+  const stop = () => {
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const usage =
+    error instanceof UsageError ||
+    (error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"));
+  process.stderr.write(
+    `oss-emulator: ${error instanceof Error ? error.message : String(error)}\n${usage ? `\n${USAGE}\n` : ""}`,
+  );
+  process.exit(2);
+});

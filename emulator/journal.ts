@@ -1,0 +1,72 @@
+/**
+ * The emulator's observability: a log of every request and per-operation counts, so that tests
+ * and benchmarks can count the API calls a Pulumi operation made.
+ */
+
+/** One request as the emulator answered it. */
+export interface RequestRecord {
+  /** 1 for the first request since start (or since the journal was cleared). */
+  readonly sequence: number;
+  /** When it arrived, ISO 8601. */
+  readonly time: string;
+  /** The OSS operation, or `Unsupported` for a request the emulator does not serve. */
+  readonly operation: string;
+  readonly method: string;
+  /** The path and query as sent. */
+  readonly url: string;
+  readonly bucket?: string;
+  readonly key?: string;
+  /** The status answered; 0 when the connection was cut. */
+  readonly status: number;
+  /** The OSS error code, for errors. */
+  readonly code?: string;
+  /** The AccessKey id that signed it, once authenticated. */
+  readonly accessKeyId?: string;
+  readonly requestId: string;
+  readonly durationMs: number;
+  /** The injected fault, if any. */
+  readonly fault?: "error" | "reset" | "delay";
+  /** The request body as text, cut to 4 KiB; objects' bodies are not kept. */
+  readonly body?: string;
+}
+
+/** The largest body kept in a record. */
+const MAX_BODY_CHARS = 4_096;
+
+/** Keeps the request log and counts. */
+export class RequestJournal {
+  private records: RequestRecord[] = [];
+
+  /** Adds a record, numbering it. */
+  add(record: Omit<RequestRecord, "sequence">): void {
+    const body =
+      record.body === undefined || record.body === ""
+        ? undefined
+        : record.body.slice(0, MAX_BODY_CHARS);
+    const { body: _raw, ...rest } = record;
+    this.records.push({
+      sequence: this.records.length + 1,
+      ...rest,
+      ...(body === undefined ? {} : { body }),
+    });
+  }
+
+  /** Every record, oldest first. */
+  requests(): readonly RequestRecord[] {
+    return [...this.records];
+  }
+
+  /** How many requests each operation received (faulted ones included), by operation. */
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const record of this.records) {
+      counts[record.operation] = (counts[record.operation] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  /** Forgets every record. */
+  clear(): void {
+    this.records = [];
+  }
+}
