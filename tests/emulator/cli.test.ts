@@ -1,0 +1,89 @@
+/**
+ * The `oss-emulator` command: prints its endpoint first, serves OSS, takes fault flags, and stops
+ * cleanly on SIGTERM and SIGINT. Runs the compiled program, as `npm test` builds it first.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
+import { aliOssClient, failureOf } from "../support/aliOssClient";
+
+const CLI = join(__dirname, "../../dist/emulator/cli.js");
+
+interface Started {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly endpoint: string;
+}
+
+async function startCli(args: string[]): Promise<Started> {
+  const child = spawn(process.execPath, [CLI, ...args]);
+  let output = "";
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const [first] = output.split("\n");
+      if (output.includes("\n") && first !== undefined) {
+        resolve(first);
+      }
+    });
+    child.once("exit", (code) => {
+      reject(new Error(`oss-emulator exited with ${code}: ${output}`));
+    });
+  });
+  return { child, endpoint };
+}
+
+async function stop(started: Started, signal: NodeJS.Signals): Promise<number | null> {
+  const exited = once(started.child, "exit");
+  started.child.kill(signal);
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
+describe("oss-emulator", () => {
+  it.each<NodeJS.Signals>(["SIGTERM", "SIGINT"])(
+    "prints its endpoint first, serves OSS and stops on %s with 0",
+    async (signal) => {
+      const started = await startCli([
+        "--port",
+        "0",
+        "--access-key-id",
+        "cli-key",
+        "--access-key-secret",
+        "cli-secret",
+      ]);
+      expect(started.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const client = aliOssClient(started.endpoint, {
+        credential: { accessKeyId: "cli-key", accessKeySecret: "cli-secret" },
+      });
+      await expect(client.putBucket("from-cli")).resolves.toMatchObject({ res: { status: 200 } });
+      await expect(stop(started, signal)).resolves.toBe(0);
+    },
+  );
+
+  it("applies fault flags from the first request", async () => {
+    const started = await startCli([
+      "--fail",
+      "PutBucket:1:ServiceUnavailable",
+      "--reset",
+      "PutBucket:1",
+    ]);
+    const client = aliOssClient(started.endpoint);
+    await expect(failureOf(client.putBucket("faulted"))).resolves.toMatchObject({
+      status: 503,
+      code: "ServiceUnavailable",
+    });
+    await expect(failureOf(client.putBucket("faulted"))).resolves.toMatchObject({ status: -1 });
+    await expect(client.putBucket("faulted")).resolves.toMatchObject({ res: { status: 200 } });
+    await stop(started, "SIGTERM");
+  });
+
+  it("names a bad flag and exits with 2", async () => {
+    const child = spawn(process.execPath, [CLI, "--fail", "NoSuchOperation:1:InternalError"]);
+    let errors = "";
+    child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+    const [code] = (await once(child, "exit")) as [number];
+    expect(code).toBe(2);
+    expect(errors).toContain('oss-emulator: --fail: unknown operation "NoSuchOperation"');
+    expect(errors).toContain("Usage: oss-emulator [options]");
+  });
+});
