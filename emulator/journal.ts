@@ -33,9 +33,18 @@ export interface RequestRecord {
 /** The largest body kept in a record. */
 const MAX_BODY_CHARS = 4_096;
 
-/** Keeps the request log and counts. */
+/**
+ * Keeps the request log and counts. A request is counted when it arrives and logged when it is
+ * answered, so that a call still held by an injected delay is already counted.
+ */
 export class RequestJournal {
   private records: RequestRecord[] = [];
+  private arrivals: Record<string, number> = {};
+
+  /** Counts a request of `operation` as it arrives. */
+  arrived(operation: string): void {
+    this.arrivals[operation] = (this.arrivals[operation] ?? 0) + 1;
+  }
 
   /** Adds a record, numbering it. */
   add(record: Omit<RequestRecord, "sequence">): void {
@@ -58,15 +67,12 @@ export class RequestJournal {
 
   /** How many requests each operation received (faulted ones included), by operation. */
   counts(): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const record of this.records) {
-      counts[record.operation] = (counts[record.operation] ?? 0) + 1;
-    }
-    return counts;
+    return { ...this.arrivals };
   }
 
-  /** Forgets every record. */
+  /** Forgets every record and count. */
   clear(): void {
     this.records = [];
+    this.arrivals = {};
   }
 }

@@ -163,6 +163,7 @@ export function createOssServer(parts: ServerParts): Server {
       body,
     };
     const operation = identifyOperation(request);
+    parts.journal.arrived(operation ?? "Unsupported");
     const requestId = newRequestId();
     const record = (
       status: number,
