@@ -255,6 +255,10 @@ describe("onExisting and onDelete", () => {
       PutBucketEncryption: 1,
     });
     expect(oss.bucket(bucket)?.rule).toStrictEqual({ sseAlgorithm: "SM4" });
+    expect(log).toHaveBeenCalledWith(
+      `info: [runtime] Bucket "${bucket}": replaced the default encryption rule SM4 with AES256; it is kept as priorRule and put back on delete.`,
+    );
+    log.mockRestore();
   });
 
   it("delete succeeds when the bucket is already gone", async () => {
