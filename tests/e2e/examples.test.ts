@@ -1,0 +1,136 @@
+/**
+ * Every example in examples/ deployed, previewed and destroyed against the local OSS endpoint by
+ * the real engine, and the drift-check pipeline script run on a drifted and a clean stack.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import {
+  DEFAULT_CREDENTIAL,
+  type OssEmulator,
+  type StoredRule,
+  startOssEmulator,
+} from "../../emulator";
+import { aliOssClient } from "../support/aliOssClient";
+import { createTestStack, type TestStack } from "../support/pulumiStack";
+
+jest.setTimeout(240_000);
+
+let oss: OssEmulator;
+let test: TestStack | undefined;
+
+beforeEach(async () => {
+  oss = await startOssEmulator();
+  for (const bucket of ["example-bucket", "logs", "audit", "backups"]) {
+    await aliOssClient(oss.endpoint).putBucket(bucket);
+  }
+});
+
+afterEach(async () => {
+  await oss.close();
+  test?.cleanup();
+});
+
+async function exampleStack(example: string, config: ConfigMap): Promise<TestStack> {
+  test = await createTestStack({
+    program: `examples/${example}`,
+    config: {
+      ...config,
+      endpoint: { value: oss.endpoint },
+      "alicloud:region": { value: "cn-hangzhou" },
+      "alicloud:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
+      "alicloud:secretKey": { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
+    },
+  });
+  return test;
+}
+
+function rules(buckets: readonly string[]): Record<string, StoredRule | undefined> {
+  return Object.fromEntries(buckets.map((bucket) => [bucket, oss.bucket(bucket)?.rule]));
+}
+
+describe.each<[string, ConfigMap, Record<string, StoredRule>]>([
+  [
+    "aes256",
+    { bucket: { value: "example-bucket" } },
+    { "example-bucket": { sseAlgorithm: "AES256" } },
+  ],
+  [
+    "kms-named-key",
+    { bucket: { value: "example-bucket" }, kmsMasterKeyId: { value: "example-cmk" } },
+    { "example-bucket": { sseAlgorithm: "KMS", kmsMasterKeyId: "example-cmk" } },
+  ],
+  [
+    "kms-default-key-sm4",
+    { bucket: { value: "example-bucket" } },
+    { "example-bucket": { sseAlgorithm: "KMS", kmsDataEncryption: "SM4" } },
+  ],
+  ["sm4", { bucket: { value: "example-bucket" } }, { "example-bucket": { sseAlgorithm: "SM4" } }],
+  [
+    "many-buckets",
+    { buckets: { value: JSON.stringify(["logs", "audit", "backups"]) } },
+    {
+      logs: { sseAlgorithm: "KMS" },
+      audit: { sseAlgorithm: "KMS" },
+      backups: { sseAlgorithm: "KMS" },
+    },
+  ],
+  [
+    "drift-check",
+    { bucket: { value: "example-bucket" }, kmsMasterKeyId: { value: "pipeline-cmk" } },
+    { "example-bucket": { sseAlgorithm: "KMS", kmsMasterKeyId: "pipeline-cmk" } },
+  ],
+])("the %s example", (example, config, expected) => {
+  it("deploys its rules, previews no change, and destroys them", async () => {
+    const stack = await exampleStack(example, config);
+    const buckets = Object.keys(expected);
+    await stack.stack.up({ onOutput: stack.onOutput });
+    expect(rules(buckets)).toStrictEqual(expected);
+    oss.clearRequests();
+    const preview = await stack.stack.preview({ onOutput: stack.onOutput });
+    expect(preview.changeSummary).toStrictEqual({ same: buckets.length + 1 });
+    expect(oss.counts()).toStrictEqual({});
+    await stack.stack.destroy({ onOutput: stack.onOutput });
+    expect(rules(buckets)).toStrictEqual(
+      Object.fromEntries(buckets.map((bucket) => [bucket, undefined])),
+    );
+  });
+});
+
+describe("the drift-check pipeline script", () => {
+  it("fails the job on drift, naming the change, and passes once the rule is repaired", async () => {
+    const stack = await exampleStack("drift-check", {
+      bucket: { value: "example-bucket" },
+      kmsMasterKeyId: { value: "pipeline-cmk" },
+    });
+    await stack.stack.up({ onOutput: stack.onOutput });
+    const check = () =>
+      spawnSync("bash", [join(stack.workDir, "drift-check.sh"), "test"], {
+        cwd: stack.workDir,
+        env: { ...process.env, ...stack.env },
+        encoding: "utf8",
+      });
+
+    expect(check().status).toBe(0);
+
+    await aliOssClient(oss.endpoint).putBucketEncryption("example-bucket", {
+      SSEAlgorithm: "AES256",
+    });
+    const drifted = check();
+    expect(drifted.status).not.toBe(0);
+    const output = drifted.stdout + drifted.stderr;
+    expect(output).toContain(
+      "error: no changes were expected for refresh but changes were proposed",
+    );
+    expect(output).toMatch(/sseAlgorithm\s*:\s*"KMS" => "AES256"/);
+    expect(output).toMatch(/- kmsMasterKeyId\s*:\s*"pipeline-cmk"/);
+    expect(oss.bucket("example-bucket")?.rule).toStrictEqual({ sseAlgorithm: "AES256" });
+
+    await stack.stack.up({ refresh: true, onOutput: stack.onOutput });
+    expect(oss.bucket("example-bucket")?.rule).toStrictEqual({
+      sseAlgorithm: "KMS",
+      kmsMasterKeyId: "pipeline-cmk",
+    });
+    expect(check().status).toBe(0);
+  });
+});
