@@ -13,4 +13,7 @@ if [ "$#" -gt 0 ]; then
   stack_args=(--stack "$1")
 fi
 
-pulumi refresh --preview-only --expect-no-changes --diff --non-interactive "${stack_args[@]}"
+# PULUMI_SKIP_CONFIRMATIONS (common in pipelines) implies --yes, which Pulumi refuses beside
+# --preview-only; a preview needs no confirmation anyway.
+env -u PULUMI_SKIP_CONFIRMATIONS \
+  pulumi refresh --preview-only --expect-no-changes --diff --non-interactive "${stack_args[@]}"

@@ -44,7 +44,7 @@ async function lifecycle(test: TestStack): Promise<{ state: string; providerText
     new Set([CREDENTIAL.accessKeyId]),
   );
   await test.stack.refresh({ onOutput: test.onOutput });
-  const state = await test.stateText();
+  const state = test.stateFileText();
   const [resource] = await test.bucketEncryptions();
   const providerText = String(resource?.outputs.__provider);
   await test.stack.destroy({ onOutput: test.onOutput });

@@ -28,8 +28,8 @@ export interface TestStack {
   readonly output: string[];
   /** Collects output for one operation: pass as `onOutput`. */
   readonly onOutput: (text: string) => void;
-  /** The exported state (deployment) as JSON text. */
-  stateText(): Promise<string>;
+  /** The state file as the backend stores it on disk (secrets encrypted). */
+  stateFileText(): string;
   /** The resources of type BucketEncryption in the exported state. */
   bucketEncryptions(): Promise<StateResource[]>;
   /** Removes the temporary folders. */
@@ -78,8 +78,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
   const pulumiCommand = await PulumiCommand.get({ root: cli.root, skipVersionCheck: true });
+  const stackName = options.stackName ?? "test";
   const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: options.stackName ?? "test", workDir },
+    { stackName, workDir },
     { envVars: { ...env, ...options.env }, pulumiCommand },
   );
   if (options.config !== undefined) {
@@ -92,7 +93,11 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     env,
     output,
     onOutput: (text) => output.push(text),
-    stateText: async () => JSON.stringify(await stack.exportStack()),
+    stateFileText: () =>
+      readFileSync(
+        join(stateDir, ".pulumi/stacks", projectName(workDir), `${stackName}.json`),
+        "utf8",
+      ),
     bucketEncryptions: async () => {
       const state = (await stack.exportStack()).deployment as { resources?: StateResource[] };
       return (state.resources ?? []).filter((resource) => resource.type === BUCKET_ENCRYPTION_TYPE);
@@ -103,7 +108,11 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   };
 }
 
-/** Reads a file of the repository, e.g. to compare with state. */
-export function repositoryFile(path: string): string {
-  return readFileSync(join(REPOSITORY, path), "utf8");
+/** The project name declared in a program's Pulumi.yaml. */
+function projectName(workDir: string): string {
+  const name = /^name:\s*(\S+)/m.exec(readFileSync(join(workDir, "Pulumi.yaml"), "utf8"))?.[1];
+  if (name === undefined) {
+    throw new Error(`No project name in ${join(workDir, "Pulumi.yaml")}`);
+  }
+  return name;
 }
