@@ -22,9 +22,12 @@ const encryption = new BucketEncryption("bucket-encryption", {
   endpoint: config.get("endpoint"),
 });
 
-/** The bucket and the rule OSS now holds for it. */
+/** The bucket, and the rule OSS now holds for it (only the fields that are set). */
 export const bucket = encryption.bucket;
-export const sseAlgorithm = encryption.sseAlgorithm;
-export const kmsMasterKeyId = encryption.kmsMasterKeyId;
-export const kmsDataEncryption = encryption.kmsDataEncryption;
-export const priorRule = encryption.priorRule;
+export const rule = pulumi
+  .all([encryption.sseAlgorithm, encryption.kmsMasterKeyId, encryption.kmsDataEncryption])
+  .apply(([sseAlgorithm, kmsMasterKeyId, kmsDataEncryption]) => ({
+    sseAlgorithm,
+    ...(kmsMasterKeyId === undefined ? {} : { kmsMasterKeyId }),
+    ...(kmsDataEncryption === undefined ? {} : { kmsDataEncryption }),
+  }));

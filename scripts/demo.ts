@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       "the state now records what OSS holds: AES256",
     );
     show(
-      `(stack output sseAlgorithm is still ${JSON.stringify(outputs.sseAlgorithm?.value)} until the next up)`,
+      `(the stack output rule still shows ${JSON.stringify(outputs.rule?.value)} until the next up)`,
     );
 
     step("pulumi up: repair the drift");
