@@ -13,13 +13,19 @@ import {
 
 const config = new pulumi.Config();
 
+/** An optional config value; Pulumi.yaml declares these with an empty default. */
+function optional(key: string): string | undefined {
+  const value = config.get(key);
+  return value === "" ? undefined : value;
+}
+
 // Config values are plain strings; the provider's check validates them at preview.
 const encryption = new BucketEncryption("bucket-encryption", {
   bucket: config.require("bucket"),
   sseAlgorithm: config.require<SseAlgorithm>("sseAlgorithm"),
-  kmsMasterKeyId: config.get("kmsMasterKeyId"),
-  kmsDataEncryption: config.get<KmsDataEncryption>("kmsDataEncryption"),
-  endpoint: config.get("endpoint"),
+  kmsMasterKeyId: optional("kmsMasterKeyId"),
+  kmsDataEncryption: optional("kmsDataEncryption") as KmsDataEncryption | undefined,
+  endpoint: optional("endpoint"),
 });
 
 /** The bucket, and the rule OSS now holds for it (only the fields that are set). */
