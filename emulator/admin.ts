@@ -6,7 +6,7 @@
  *   GET    /_emulator/requests   the request log;  DELETE clears it (and the counts)
  *   GET    /_emulator/buckets    buckets, their rules and object counts
  *   GET    /_emulator/faults     the fault settings;  DELETE clears every fault
- *   POST   /_emulator/faults     {"operation", "count", "fault": {"kind": "error", "code"} | {"kind": "reset"} | {"kind": "delay", "ms"}}
+ *   POST   /_emulator/faults     {"operation", "bucket"?, "count", "fault": {"kind": "error", "code"} | {"kind": "reset"} | {"kind": "delay", "ms"}}
  *   PUT    /_emulator/latency    {"ms"}
  *   PUT    /_emulator/random     {"errorRate", "resetRate", "errorCodes"}
  */
@@ -28,6 +28,7 @@ const faultSchema = z.discriminatedUnion("kind", [
 
 const scheduleSchema = z.object({
   operation: z.string().min(1),
+  bucket: z.string().min(1).optional(),
   count: z.number().int().positive(),
   fault: faultSchema,
 });
@@ -95,7 +96,10 @@ export function createAdmin(state: EmulatorState, faults: FaultPlan, journal: Re
         }
         const { fault } = schedule;
         faults.schedule(
-          schedule.operation,
+          {
+            operation: schedule.operation,
+            ...(schedule.bucket === undefined ? {} : { bucket: schedule.bucket }),
+          },
           schedule.count,
           fault.kind === "error"
             ? { kind: "error", code: fault.code, status: fault.status ?? statusOfCode(fault.code) }

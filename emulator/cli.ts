@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_CREDENTIAL } from "./auth";
-import { type Fault, type FaultOptions, statusOfCode } from "./faults";
+import { type Fault, type FaultOptions, type FaultTarget, statusOfCode } from "./faults";
 import { startOssEmulator } from "./index";
 import { OPERATIONS } from "./operations";
 
@@ -27,7 +27,8 @@ const USAGE = `Usage: oss-emulator [options]
   --seed N                    seed of the random failures
   --clock-offset MS           run the emulator's clock MS milliseconds ahead (negative: behind)
 
-OP is an OSS operation (${OPERATIONS.join(", ")}) or * for any.`;
+OP is an OSS operation (${OPERATIONS.join(", ")}) or * for any, optionally
+followed by @BUCKET to hit only that bucket's calls.`;
 
 /** A command-line mistake, reported with the usage. */
 class UsageError extends Error {}
@@ -40,23 +41,25 @@ function number(flag: string, text: string): number {
   return value;
 }
 
-function operation(flag: string, name: string): string {
+/** Parses `OP` or `OP@BUCKET` into a fault target. */
+function target(flag: string, spec: string): FaultTarget {
+  const [name = "", bucket] = spec.split("@", 2);
   if (name !== "*" && !(OPERATIONS as readonly string[]).includes(name)) {
     throw new UsageError(`${flag}: unknown operation ${JSON.stringify(name)}`);
   }
-  return name;
+  return { operation: name, ...(bucket === undefined ? {} : { bucket }) };
 }
 
 /** Parses `--fail`, `--reset` and `--delay` values into scheduled faults. */
 function scheduled(values: { fail: string[]; reset: string[]; delay: string[] }) {
-  const faults: { operation: string; count: number; fault: Fault }[] = [];
+  const faults: (FaultTarget & { count: number; fault: Fault })[] = [];
   for (const spec of values.fail) {
     const [op = "", count = "", code = "", status] = spec.split(":");
     if (code === "") {
       throw new UsageError(`--fail needs OP:COUNT:CODE[:STATUS]; got ${JSON.stringify(spec)}`);
     }
     faults.push({
-      operation: operation("--fail", op),
+      ...target("--fail", op),
       count: number("--fail", count),
       fault: {
         kind: "error",
@@ -68,7 +71,7 @@ function scheduled(values: { fail: string[]; reset: string[]; delay: string[] })
   for (const spec of values.reset) {
     const [op = "", count = ""] = spec.split(":");
     faults.push({
-      operation: operation("--reset", op),
+      ...target("--reset", op),
       count: number("--reset", count),
       fault: { kind: "reset" },
     });
@@ -76,7 +79,7 @@ function scheduled(values: { fail: string[]; reset: string[]; delay: string[] })
   for (const spec of values.delay) {
     const [op = "", count = "", ms = ""] = spec.split(":");
     faults.push({
-      operation: operation("--delay", op),
+      ...target("--delay", op),
       count: number("--delay", count),
       fault: { kind: "delay", ms: number("--delay", ms) },
     });

@@ -11,6 +11,24 @@ describe("FaultPlan", () => {
     expect(plan.take("PutBucketEncryption")).toBeUndefined();
   });
 
+  it("hits only the named bucket's calls when given one", () => {
+    const plan = new FaultPlan({ seed: 1 });
+    plan.resetNext("PutBucketEncryption", 1, { bucket: "audit" });
+    expect(plan.take("PutBucketEncryption", "logs")).toBeUndefined();
+    expect(plan.take("PutBucketEncryption", "audit")).toStrictEqual({ kind: "reset" });
+    expect(plan.take("PutBucketEncryption", "audit")).toBeUndefined();
+  });
+
+  it("uses an explicit status over the code's", () => {
+    const plan = new FaultPlan({ seed: 1 });
+    plan.failNext("GetObject", 1, "AccessDenied", { status: 403 });
+    expect(plan.take("GetObject")).toStrictEqual({
+      kind: "error",
+      status: 403,
+      code: "AccessDenied",
+    });
+  });
+
   it("gives InternalError its 500 and any operation a * fault", () => {
     const plan = new FaultPlan({ seed: 1 });
     plan.failNext("*", 1, "InternalError");

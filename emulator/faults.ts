@@ -11,9 +11,14 @@ export type Fault =
   | { readonly kind: "reset" }
   | { readonly kind: "delay"; readonly ms: number };
 
-/** A fault waiting for the next calls of an operation (`*` for any). */
-export interface ScheduledFault {
+/** Which calls a scheduled fault hits: an operation (`*` for any), optionally on one bucket. */
+export interface FaultTarget {
   readonly operation: string;
+  readonly bucket?: string;
+}
+
+/** A fault waiting for the next calls it targets. */
+export interface ScheduledFault extends FaultTarget {
   remaining: number;
   readonly fault: Fault;
 }
@@ -35,7 +40,7 @@ export const THROTTLING_CODES = Object.keys(FAULT_CODE_STATUS).filter(
 
 /** Everything about faults that can be set at start-up. */
 export interface FaultOptions {
-  readonly scheduled?: readonly { operation: string; count: number; fault: Fault }[];
+  readonly scheduled?: readonly (FaultTarget & { count: number; fault: Fault })[];
   /** Milliseconds added to every call. */
   readonly latencyMs?: number;
   readonly random?: Partial<RandomFaults>;
@@ -76,34 +81,48 @@ export class FaultPlan {
 
   constructor(options: FaultOptions = {}) {
     this.nextRandom = seededRandom(options.seed ?? Date.now());
-    for (const { operation, count, fault } of options.scheduled ?? []) {
-      this.schedule(operation, count, fault);
+    for (const { count, fault, ...target } of options.scheduled ?? []) {
+      this.schedule(target, count, fault);
     }
     this.setLatency(options.latencyMs ?? 0);
     this.setRandom(options.random ?? {});
   }
 
-  /** The next `count` calls of `operation` (`*` for any) fail with `code` and its status. */
-  failNext(operation: string, count: number, code: string, status = statusOfCode(code)): void {
-    this.schedule(operation, count, { kind: "error", status, code });
+  /**
+   * The next `count` calls of `operation` (`*` for any; on `bucket` only, if given) fail with
+   * `code` and its status from the wire contract, or `status` when given.
+   */
+  failNext(
+    operation: string,
+    count: number,
+    code: string,
+    options: { readonly bucket?: string; readonly status?: number } = {},
+  ): void {
+    const { status = statusOfCode(code), ...target } = options;
+    this.schedule({ operation, ...target }, count, { kind: "error", status, code });
   }
 
-  /** The next `count` calls of `operation` have their connection cut before any answer. */
-  resetNext(operation: string, count: number): void {
-    this.schedule(operation, count, { kind: "reset" });
+  /** The next `count` calls of `operation` (on `bucket` only, if given) have their connection cut. */
+  resetNext(operation: string, count: number, options: { readonly bucket?: string } = {}): void {
+    this.schedule({ operation, ...options }, count, { kind: "reset" });
   }
 
-  /** The next `count` calls of `operation` answer `ms` milliseconds late. */
-  delayNext(operation: string, count: number, ms: number): void {
-    this.schedule(operation, count, { kind: "delay", ms });
+  /** The next `count` calls of `operation` (on `bucket` only, if given) answer `ms` ms late. */
+  delayNext(
+    operation: string,
+    count: number,
+    ms: number,
+    options: { readonly bucket?: string } = {},
+  ): void {
+    this.schedule({ operation, ...options }, count, { kind: "delay", ms });
   }
 
-  /** Queues a fault for the next `count` calls of `operation`. */
-  schedule(operation: string, count: number, fault: Fault): void {
+  /** Queues a fault for the next `count` calls that `target` names. */
+  schedule(target: FaultTarget, count: number, fault: Fault): void {
     if (!Number.isInteger(count) || count < 1) {
       throw new RangeError(`count must be a whole number of calls, at least 1; got ${count}`);
     }
-    this.scheduled.push({ operation, remaining: count, fault });
+    this.scheduled.push({ ...target, remaining: count, fault });
   }
 
   /** Adds `ms` milliseconds to every call. */
@@ -157,12 +176,14 @@ export class FaultPlan {
   }
 
   /**
-   * The fault for one call of `operation`, if any: a scheduled one first (used up one call at a
-   * time), else a random one.
+   * The fault for one call of `operation` on `bucket`, if any: a scheduled one first (used up one
+   * call at a time), else a random one.
    */
-  take(operation: string): Fault | undefined {
+  take(operation: string, bucket?: string): Fault | undefined {
     const entry = this.scheduled.find(
-      (candidate) => candidate.operation === operation || candidate.operation === "*",
+      (candidate) =>
+        (candidate.operation === operation || candidate.operation === "*") &&
+        (candidate.bucket === undefined || candidate.bucket === bucket),
     );
     if (entry !== undefined) {
       entry.remaining -= 1;

@@ -184,7 +184,8 @@ export function createOssServer(parts: ServerParts): Server {
       });
     };
 
-    const fault = operation === undefined ? undefined : parts.faults.take(operation);
+    const fault =
+      operation === undefined ? undefined : parts.faults.take(operation, address.bucket);
     const delay = parts.faults.latency() + (fault?.kind === "delay" ? fault.ms : 0);
     if (delay > 0) {
       await sleep(delay);

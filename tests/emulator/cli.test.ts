@@ -14,8 +14,18 @@ interface Started {
   readonly endpoint: string;
 }
 
+/** Every emulator process started, so that a failed test cannot leave one running. */
+const children: ChildProcessWithoutNullStreams[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) {
+    child.kill("SIGKILL");
+  }
+});
+
 async function startCli(args: string[]): Promise<Started> {
   const child = spawn(process.execPath, [CLI, ...args]);
+  children.push(child);
   let output = "";
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
@@ -63,6 +73,8 @@ describe("oss-emulator", () => {
   it("applies fault flags from the first request", async () => {
     const started = await startCli([
       "--fail",
+      "PutBucket@only-this-bucket:1:AccessDenied:403",
+      "--fail",
       "PutBucket:1:ServiceUnavailable",
       "--reset",
       "PutBucket:1",
@@ -74,6 +86,10 @@ describe("oss-emulator", () => {
     });
     await expect(failureOf(client.putBucket("faulted"))).resolves.toMatchObject({ status: -1 });
     await expect(client.putBucket("faulted")).resolves.toMatchObject({ res: { status: 200 } });
+    await expect(failureOf(client.putBucket("only-this-bucket"))).resolves.toMatchObject({
+      status: 403,
+      code: "AccessDenied",
+    });
     await stop(started, "SIGTERM");
   });
 
