@@ -1,0 +1,141 @@
+/**
+ * Interruption: a `pulumi up` of the 200-resource stack killed midway, with SIGINT and separately
+ * with SIGKILL of the whole process tree. The recovery the README documents (refresh, clearing
+ * pending creates, up) converges to the declared rules, and destroy leaves nothing behind.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { type EmulatorCredential, type OssEmulator, startOssEmulator } from "../../emulator";
+import { aliOssClient } from "../support/aliOssClient";
+import { createTestStack, type TestStack } from "../support/pulumiStack";
+import { expectNoSecretLeaked, expectStateMatchesEmulator, secretsOf } from "../support/stackState";
+
+jest.setTimeout(600_000);
+
+const RESOURCES = 200;
+const PARALLELISM = 16;
+/** Interrupt once this many rules have been written: about a third of the way. */
+const INTERRUPT_AFTER_WRITES = 70;
+const CREDENTIAL: EmulatorCredential = {
+  accessKeyId: "interrupt-key",
+  accessKeySecret: "interrupt-secret-never-leaked",
+};
+
+const buckets = Array.from(
+  { length: RESOURCES },
+  (_, index) => `interrupted-${String(index).padStart(3, "0")}`,
+);
+
+let oss: OssEmulator;
+let test: TestStack;
+
+beforeEach(async () => {
+  // Latency stretches the up over seconds, so that the signal lands while calls are in flight.
+  oss = await startOssEmulator({ credentials: [CREDENTIAL], faults: { latencyMs: 40 } });
+  const client = aliOssClient(oss.endpoint, { credential: CREDENTIAL });
+  for (const bucket of buckets) {
+    await client.putBucket(bucket);
+  }
+  test = await createTestStack({
+    program: "tests/e2e/program",
+    config: {
+      endpoint: { value: oss.endpoint },
+      resources: {
+        value: JSON.stringify(
+          buckets.map((bucket) => ({
+            name: bucket,
+            bucket,
+            sseAlgorithm: "KMS",
+            kmsMasterKeyId: "cmk-1",
+          })),
+        ),
+      },
+      "alicloud:region": { value: "cn-hangzhou" },
+      "alicloud:accessKey": { value: CREDENTIAL.accessKeyId, secret: true },
+      "alicloud:secretKey": { value: CREDENTIAL.accessKeySecret, secret: true },
+    },
+  });
+});
+
+afterEach(async () => {
+  await oss.close();
+  test.cleanup();
+});
+
+/** Runs `pulumi up` as its own process group and kills it once enough rules were written. */
+async function interruptedUp(
+  signal: "SIGINT" | "SIGKILL",
+): Promise<{ code: number | null; output: string }> {
+  const cli = spawn(
+    "pulumi",
+    [
+      "up",
+      "--yes",
+      "--skip-preview",
+      "--non-interactive",
+      "--parallel",
+      String(PARALLELISM),
+      "--stack",
+      "test",
+    ],
+    { cwd: test.workDir, env: { ...process.env, ...test.env }, detached: true },
+  );
+  let output = "";
+  cli.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  cli.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(cli, "exit");
+  const pid = cli.pid ?? 0;
+  const timer = setInterval(() => {
+    if ((oss.counts().PutBucketEncryption ?? 0) >= INTERRUPT_AFTER_WRITES) {
+      clearInterval(timer);
+      // SIGINT goes to the CLI alone, as a pipeline's cancel does; SIGKILL takes the whole tree.
+      process.kill(signal === "SIGINT" ? pid : -pid, signal);
+    }
+  }, 20);
+  const [code] = (await exited) as [number | null];
+  clearInterval(timer);
+  test.output.push(output);
+  return { code, output };
+}
+
+function written(): number {
+  return buckets.filter((bucket) => oss.bucket(bucket)?.rule !== undefined).length;
+}
+
+describe.each(["SIGINT", "SIGKILL"] as const)("a pulumi up killed with %s", (signal) => {
+  it("recovers with refresh and up, then destroys everything", async () => {
+    const interrupted = await interruptedUp(signal);
+    expect(interrupted.code).not.toBe(0);
+    // Calls in flight when the signal landed may still complete: count written rules afterwards.
+    const writtenWhenKilled = written();
+    expect(writtenWhenKilled).toBeGreaterThan(0);
+    expect(writtenWhenKilled).toBeLessThan(RESOURCES);
+
+    // The recovery the README documents.
+    if (signal === "SIGKILL") {
+      // The killed CLI could not release the stack lock: remove it, the process being gone.
+      await test.stack.cancel();
+    }
+    await test.stack.refresh({
+      clearPendingCreates: signal === "SIGKILL",
+      onOutput: test.onOutput,
+    });
+    // After SIGINT the state knows every rule written. After SIGKILL, creates that were pending
+    // are cleared: their rules exist but are not recorded until up adopts them. Either way,
+    // nothing in the state is phantom.
+    const recorded = (await test.bucketEncryptions()).map((resource) => resource.id);
+    await expectStateMatchesEmulator(test, oss, signal === "SIGINT" ? buckets : recorded);
+    const up = await test.stack.up({ parallel: PARALLELISM, onOutput: test.onOutput });
+    expect(up.summary.resourceChanges?.create).toBeGreaterThan(0);
+    expect(
+      buckets.filter((bucket) => oss.bucket(bucket)?.rule?.kmsMasterKeyId !== "cmk-1"),
+    ).toStrictEqual([]);
+    await expectStateMatchesEmulator(test, oss, buckets);
+    expect(await test.bucketEncryptions()).toHaveLength(RESOURCES);
+
+    await test.stack.destroy({ parallel: PARALLELISM, onOutput: test.onOutput });
+    expect(written()).toBe(0);
+    expect(await test.bucketEncryptions()).toStrictEqual([]);
+    expectNoSecretLeaked(test, oss, secretsOf(CREDENTIAL));
+  });
+});
