@@ -2,7 +2,16 @@
  * Real Pulumi stacks for end-to-end tests: a program directory copied to a temporary folder, a
  * file state backend of its own, the pinned CLI, fully offline, driven by the Automation API.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -103,9 +112,32 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       return (state.resources ?? []).filter((resource) => resource.type === BUCKET_ENCRYPTION_TYPE);
     },
     cleanup: () => {
+      killProcessesIn(workDir);
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Kills every process still running in `workDir`: a CLI killed by a test leaves its language host
+ * and provider plugins behind (they do not watch their parent), and they must not outlive it.
+ */
+function killProcessesIn(workDir: string): void {
+  for (const pid of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      continue;
+    }
+    if (cwd === workDir || cwd.startsWith(`${workDir}/`)) {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {
+        // It ended meanwhile.
+      }
+    }
+  }
 }
 
 /** The project name declared in a program's Pulumi.yaml. */
