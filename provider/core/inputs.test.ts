@@ -286,30 +286,6 @@ describe("checkInputs names the property and what is allowed", () => {
       'region must be a region id such as cn-hangzhou or ap-southeast-1; got "Hangzhou"',
     ],
     [
-      "an endpoint without a scheme",
-      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "oss-cn-hangzhou.aliyuncs.com" },
-      "endpoint",
-      "endpoint must be an http:// or https:// URL such as https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000",
-    ],
-    [
-      "an ftp endpoint",
-      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "ftp://127.0.0.1" },
-      "endpoint",
-      "endpoint must be an http:// or https:// URL such as https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000",
-    ],
-    [
-      "an endpoint with credentials in it, without echoing them",
-      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "http://LTAIsecret:hunter2@127.0.0.1" },
-      "endpoint",
-      "endpoint must not contain a user name or password; give credentials through alicloud:accessKey and alicloud:secretKey or the environment",
-    ],
-    [
-      "an endpoint with a path",
-      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "http://127.0.0.1:9000/logs" },
-      "endpoint",
-      "endpoint must be a bare origin (scheme, host and optional port) without a path, query or fragment",
-    ],
-    [
       "signature version v2",
       { bucket: "logs", sseAlgorithm: "AES256", signatureVersion: "v2" },
       "signatureVersion",
@@ -335,6 +311,35 @@ describe("checkInputs names the property and what is allowed", () => {
     ],
   ])("rejects %s", (_case, news, property, reason) => {
     expect(failuresOf(news)).toStrictEqual([{ property, reason }]);
+  });
+
+  it.each([
+    [
+      "an endpoint without a scheme",
+      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "oss-cn-hangzhou.aliyuncs.com" },
+      "endpoint",
+      "endpoint must be an http:// or https:// URL such as https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000",
+    ],
+    [
+      "an ftp endpoint",
+      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "ftp://127.0.0.1" },
+      "endpoint",
+      "endpoint must be an http:// or https:// URL such as https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000",
+    ],
+    [
+      "an endpoint with credentials in it, without echoing them",
+      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "http://LTAIsecret:hunter2@127.0.0.1" },
+      "endpoint",
+      "endpoint must not contain a user name or password; give credentials through alicloud:accessKey and alicloud:secretKey or the environment",
+    ],
+    [
+      "an endpoint with a path",
+      { bucket: "logs", sseAlgorithm: "AES256", endpoint: "http://127.0.0.1:9000/logs" },
+      "endpoint",
+      "endpoint must be a bare origin (scheme, host and optional port) without a path, query or fragment",
+    ],
+  ])("rejects %s, marking the value as one not to show", (_case, news, property, reason) => {
+    expect(failuresOf(news)).toStrictEqual([{ property, reason, concealValue: true }]);
   });
 
   it("reports every invalid property at once", () => {

@@ -65,6 +65,8 @@ export interface InputFailure {
   readonly property: string;
   /** What is wrong and what is allowed. */
   readonly reason: string;
+  /** The value may hold a credential (a URL's user info), so it must not be shown with the reason. */
+  readonly concealValue?: true;
 }
 
 /** The result of checking inputs: canonical inputs, or every failure found. */
@@ -205,7 +207,7 @@ const endpointSchema = stringInput("endpoint", "an http(s) URL")
   .superRefine((endpoint, ctx) => {
     const problem = endpointProblem(endpoint);
     if (problem !== undefined) {
-      ctx.addIssue({ code: "custom", message: problem });
+      ctx.addIssue({ code: "custom", message: problem, params: { concealValue: true } });
     }
   })
   .transform((endpoint) => new URL(endpoint).origin);
@@ -274,6 +276,9 @@ export function checkInputs(news: Readonly<Record<string, unknown>>): CheckOutco
       failures: parsed.error.issues.map((issue) => ({
         property: issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join("."),
         reason: issue.message,
+        ...(issue.code === "custom" && issue.params?.concealValue === true
+          ? { concealValue: true as const }
+          : {}),
       })),
     };
   }

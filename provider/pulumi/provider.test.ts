@@ -62,6 +62,27 @@ describe("BucketEncryptionProvider.check", () => {
   });
 });
 
+describe("BucketEncryptionProvider.check with an endpoint that may hold credentials", () => {
+  it("reports the failure without the property, so that the engine does not print the value", async () => {
+    const { provider } = setUp();
+    const news = {
+      bucket: "logs",
+      sseAlgorithm: "AES256",
+      endpoint: "http://LTAI-id:secret@127.0.0.1:9000",
+    } as never;
+    await expect(provider.check(inputs(), news)).resolves.toStrictEqual({
+      inputs: news,
+      failures: [
+        {
+          property: "",
+          reason:
+            "endpoint must not contain a user name or password; give credentials through alicloud:accessKey and alicloud:secretKey or the environment",
+        },
+      ],
+    });
+  });
+});
+
 describe("BucketEncryptionProvider.diff", () => {
   const stored: BucketEncryptionOutputs = { ...inputs(), priorRule: { sseAlgorithm: "SM4" } };
 

@@ -110,9 +110,16 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
     news: BucketEncryptionInputs,
   ): Promise<pulumi.dynamic.CheckResult<BucketEncryptionInputs>> {
     const outcome = checkInputs(news as unknown as Record<string, unknown>);
-    return Promise.resolve(
-      outcome.ok ? { inputs: outcome.inputs } : { inputs: news, failures: [...outcome.failures] },
-    );
+    if (outcome.ok) {
+      return Promise.resolve({ inputs: outcome.inputs });
+    }
+    // The engine prints a named property's value beside the reason; a failure whose value may
+    // hold a credential is reported without the property (its reason names it) so it prints alone.
+    const failures = outcome.failures.map(({ property, reason, concealValue }) => ({
+      property: concealValue === true ? "" : property,
+      reason,
+    }));
+    return Promise.resolve({ inputs: news, failures });
   }
 
   /** Compares the stored outputs with the new inputs: a new bucket replaces, the rest updates. */
