@@ -364,6 +364,13 @@ describe("checkInputs names the property and what is allowed", () => {
     ).toStrictEqual(["kmsMasterKeyId", "kmsDataEncryption"]);
   });
 
+  it("echoes a value as written, not as upper-cased", () => {
+    const [failure] = failuresOf({ bucket: "logs", sseAlgorithm: "aes-256" });
+    expect(failure?.reason).toBe(
+      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "aes-256"',
+    );
+  });
+
   it("cuts a long echoed value to 64 characters", () => {
     const [failure] = failuresOf({ bucket: "logs", sseAlgorithm: "X".repeat(500) });
     expect(failure?.reason).toBe(

@@ -116,17 +116,17 @@ function stringInput(property: string, accepts: string) {
   });
 }
 
-/** A case-insensitive choice among upper-case values, stored upper case. */
+/** A case-insensitive choice among upper-case values, stored upper case; errors echo the input. */
 function upperCaseChoice<const T extends readonly [string, ...string[]]>(
   property: string,
   choices: T,
 ) {
   const accepts = `one of ${choices.join(", ")} (any letter case)`;
   return stringInput(property, accepts)
-    .transform((value) => value.toUpperCase())
-    .refine((value): value is T[number] => choices.includes(value), {
+    .refine((value) => choices.includes(value.toUpperCase()), {
       error: (issue) => `${property} must be ${accepts}; got ${echo(String(issue.input))}`,
-    });
+    })
+    .transform((value) => value.toUpperCase() as T[number]);
 }
 
 /** An exact choice among lower-case values. */
