@@ -6,29 +6,19 @@
  * behind Pulumi's back, shows `pulumi refresh` catching the drift, repairs it with `pulumi up`,
  * and destroys. Exits 0 only when every step did what it claims.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import OSS from "ali-oss";
 import {
   DEFAULT_CREDENTIAL,
   type OssEmulator,
   startOssEmulator,
   type StoredRule,
 } from "../emulator";
+import { aliOssClient } from "./aliOssClient";
+import { createLocalStack, type LocalStack } from "./localStack";
 import { ensurePulumiCli } from "./pulumiCli";
-import { offlineEnvironment } from "./pulumiEnvironment";
 
-const REPOSITORY = join(__dirname, "../..");
 const BUCKET = "demo-bucket";
 const STACK = "demo";
 const CMK = "demo-cmk-0001";
-
-/** ali-oss's bucket-encryption calls, missing from its type definitions. */
-interface EncryptionCalls {
-  putBucketEncryption(bucket: string, rule: { SSEAlgorithm: string }): Promise<unknown>;
-}
 
 /** A step that did not do what it claims. */
 class StepFailed extends Error {}
@@ -79,16 +69,9 @@ async function main(): Promise<void> {
 
   step("Start the local OSS endpoint and create a bucket");
   const oss: OssEmulator = await startOssEmulator();
-  const work = mkdtempSync(join(tmpdir(), "bucket-encryption-demo-"));
+  let local: LocalStack | undefined;
   try {
-    const client = new OSS({
-      accessKeyId: DEFAULT_CREDENTIAL.accessKeyId,
-      accessKeySecret: DEFAULT_CREDENTIAL.accessKeySecret,
-      endpoint: oss.endpoint,
-      region: "oss-cn-hangzhou",
-      authorizationV4: true,
-      bucket: BUCKET,
-    });
+    const client = aliOssClient(oss.endpoint, { bucket: BUCKET });
     await client.putBucket(BUCKET);
     show(`endpoint ${oss.endpoint}, bucket ${BUCKET}`);
     check(
@@ -96,7 +79,22 @@ async function main(): Promise<void> {
       `${BUCKET} exists with no encryption rule`,
     );
 
-    const stack = await openStack(cli, oss, work);
+    local = await createLocalStack({
+      cli,
+      program: ".",
+      inPlace: true,
+      stackName: STACK,
+      config: {
+        bucket: { value: BUCKET },
+        sseAlgorithm: { value: "KMS" },
+        kmsMasterKeyId: { value: CMK },
+        endpoint: { value: oss.endpoint },
+        "alicloud:region": { value: "cn-hangzhou" },
+        "alicloud:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
+        "alicloud:secretKey": { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
+      },
+    });
+    const { stack } = local;
 
     step(`pulumi up: declare KMS encryption with CMK ${CMK} for ${BUCKET}`);
     const up = await stack.up();
@@ -121,7 +119,7 @@ async function main(): Promise<void> {
     );
 
     step("Change the rule behind Pulumi's back (AES256, as an operator might in the console)");
-    await (client as OSS & EncryptionCalls).putBucketEncryption(BUCKET, { SSEAlgorithm: "AES256" });
+    await client.putBucketEncryption(BUCKET, { SSEAlgorithm: "AES256" });
     check(describe(oss.bucket(BUCKET)?.rule) === "AES256", "OSS now holds AES256");
 
     step("pulumi refresh: catch the drift");
@@ -170,38 +168,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await oss.close();
-    rmSync(work, { recursive: true, force: true });
-    rmSync(join(REPOSITORY, `Pulumi.${STACK}.yaml`), { force: true });
+    local?.dispose();
   }
-}
-
-/** The root project's demo stack, with a fresh offline backend and the emulator as its OSS. */
-async function openStack(
-  cli: Awaited<ReturnType<typeof ensurePulumiCli>>,
-  oss: OssEmulator,
-  work: string,
-): Promise<Stack> {
-  const stateDir = join(work, "state");
-  const homeDir = join(work, "home");
-  mkdirSync(stateDir);
-  mkdirSync(homeDir);
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: STACK, workDir: REPOSITORY },
-    {
-      envVars: offlineEnvironment(cli, { stateDir, homeDir, passphrase: "demo-passphrase" }),
-      pulumiCommand: await PulumiCommand.get({ root: cli.root, skipVersionCheck: true }),
-    },
-  );
-  await stack.setAllConfig({
-    bucket: { value: BUCKET },
-    sseAlgorithm: { value: "KMS" },
-    kmsMasterKeyId: { value: CMK },
-    endpoint: { value: oss.endpoint },
-    "alicloud:region": { value: "cn-hangzhou" },
-    "alicloud:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
-    "alicloud:secretKey": { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
-  });
-  return stack;
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,7 @@
  * they reach OSS but never the exported state, the CLI output or the serialized provider.
  */
 import { type EmulatorCredential, type OssEmulator, startOssEmulator } from "../../emulator";
-import { aliOssClient } from "../support/aliOssClient";
+import { aliOssClient } from "../../scripts/aliOssClient";
 import { BUCKET_ENCRYPTION_TYPE, createTestStack, type TestStack } from "../support/pulumiStack";
 
 jest.setTimeout(180_000);

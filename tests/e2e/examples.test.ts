@@ -11,7 +11,7 @@ import {
   type StoredRule,
   startOssEmulator,
 } from "../../emulator";
-import { aliOssClient } from "../support/aliOssClient";
+import { aliOssClient } from "../../scripts/aliOssClient";
 import { createTestStack, type TestStack } from "../support/pulumiStack";
 
 jest.setTimeout(240_000);

@@ -4,7 +4,7 @@
  * rules and request counters and on the exported state.
  */
 import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "../../emulator";
-import { aliOssClient } from "../support/aliOssClient";
+import { aliOssClient } from "../../scripts/aliOssClient";
 import { createTestStack, type TestStack } from "../support/pulumiStack";
 
 jest.setTimeout(180_000);

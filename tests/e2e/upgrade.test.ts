@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "../../emulator";
-import { aliOssClient } from "../support/aliOssClient";
+import { aliOssClient } from "../../scripts/aliOssClient";
 import { createTestStack, REPOSITORY, type TestStack } from "../support/pulumiStack";
 
 jest.setTimeout(180_000);

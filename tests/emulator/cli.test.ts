@@ -5,7 +5,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
-import { aliOssClient, failureOf } from "../support/aliOssClient";
+import { aliOssClient } from "../../scripts/aliOssClient";
+import { failureOf } from "../support/failures";
 
 const CLI = join(__dirname, "../../dist/emulator/cli.js");
 

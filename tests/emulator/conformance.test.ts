@@ -8,7 +8,8 @@ import {
   type OssEmulator,
   startOssEmulator,
 } from "../../emulator";
-import { aliOssClient, failureOf } from "../support/aliOssClient";
+import { aliOssClient } from "../../scripts/aliOssClient";
+import { failureOf } from "../support/failures";
 import { elementText, errorCode, rawRequest, type RawRequest } from "../support/rawOss";
 
 const STS: EmulatorCredential = {

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "../../emulator";
-import { aliOssClient, failureOf } from "../support/aliOssClient";
+import { aliOssClient } from "../../scripts/aliOssClient";
+import { failureOf } from "../support/failures";
 import { rawRequest } from "../support/rawOss";
 
 let oss: OssEmulator;

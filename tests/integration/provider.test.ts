@@ -12,7 +12,7 @@ import {
   type OssEmulator,
   startOssEmulator,
 } from "../../emulator";
-import { aliOssClient } from "../support/aliOssClient";
+import { aliOssClient } from "../../scripts/aliOssClient";
 
 const READ_ONLY: EmulatorCredential = {
   accessKeyId: "read-only-key",

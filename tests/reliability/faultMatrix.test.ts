@@ -12,7 +12,7 @@ import {
   type OssEmulator,
   startOssEmulator,
 } from "../../emulator";
-import { aliOssClient } from "../support/aliOssClient";
+import { aliOssClient } from "../../scripts/aliOssClient";
 import { createTestStack, type TestStack } from "../support/pulumiStack";
 import { expectNoSecretLeaked, expectStateMatchesEmulator, secretsOf } from "../support/stackState";
 

@@ -4,7 +4,7 @@
  * preview, refresh and destroy all succeed, and nothing is left behind.
  */
 import { type EmulatorCredential, type OssEmulator, startOssEmulator } from "../../emulator";
-import { aliOssClient } from "../support/aliOssClient";
+import { aliOssClient } from "../../scripts/aliOssClient";
 import { createTestStack, type TestStack } from "../support/pulumiStack";
 import { expectNoSecretLeaked, expectStateMatchesEmulator, secretsOf } from "../support/stackState";
 

@@ -1,48 +1,30 @@
 /**
- * Real Pulumi stacks for end-to-end tests: a program directory copied to a temporary folder, a
- * file state backend of its own, the pinned CLI, fully offline, driven by the Automation API.
+ * Real Pulumi stacks for end-to-end tests: a temporary copy of a program with its own offline
+ * state backend (see scripts/localStack.ts), its CLI output collected, its state inspectable.
  */
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import {
-  type ConfigMap,
-  LocalWorkspace,
-  PulumiCommand,
-  type Stack,
-} from "@pulumi/pulumi/automation";
-import { offlineEnvironment } from "../../scripts/pulumiEnvironment";
+import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
+import { createLocalStack } from "../../scripts/localStack";
 import { requirePulumiCli } from "../../scripts/pulumiCli";
 
-/** The repository root. */
-export const REPOSITORY = join(__dirname, "../..");
+export { REPOSITORY } from "../../scripts/localStack";
 
 /** A stack in a temporary copy of a program, with its output collected. */
 export interface TestStack {
   readonly stack: Stack;
   /** The temporary copy of the program. */
   readonly workDir: string;
-  /** The environment the CLI runs with (without the caller's extra variables). */
+  /** The environment the CLI runs with. */
   readonly env: Readonly<Record<string, string>>;
-  /** Every line the CLI printed, across all operations. */
+  /** Everything the CLI printed, across all operations run with `onOutput`. */
   readonly output: string[];
   /** Collects output for one operation: pass as `onOutput`. */
   readonly onOutput: (text: string) => void;
   /** The state file as the backend stores it on disk (secrets encrypted). */
-  stateFileText(): string;
+  readonly stateFileText: () => string;
   /** The resources of type BucketEncryption in the exported state. */
-  bucketEncryptions(): Promise<StateResource[]>;
-  /** Removes the temporary folders. */
-  cleanup(): void;
+  readonly bucketEncryptions: () => Promise<StateResource[]>;
+  /** Stops what the stack left running and removes its temporary folders. */
+  readonly cleanup: () => void;
 }
 
 /** One resource as the exported state holds it. */
@@ -64,87 +46,33 @@ export interface TestStackOptions {
   readonly config?: ConfigMap;
   /** Extra environment variables for the CLI (and so for the provider process). */
   readonly env?: Readonly<Record<string, string>>;
-  readonly stackName?: string;
 }
 
 /**
- * Creates a stack for a copy of `program`. The copy's node_modules links to the repository's, so
- * the program resolves this package and @pulumi/pulumi as a user's program would.
+ * Creates the stack `test` for a copy of `program`. Programs run transpile-only: type checking
+ * them is `npm run typecheck`'s job, and here it would only slow every run.
  */
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
-  const root = mkdtempSync(join(tmpdir(), "bucket-encryption-e2e-"));
-  const workDir = join(root, "program");
-  cpSync(join(REPOSITORY, options.program), workDir, { recursive: true });
-  symlinkSync(join(REPOSITORY, "node_modules"), join(workDir, "node_modules"), "dir");
-  const stateDir = join(root, "state");
-  const homeDir = join(root, "home");
-  mkdirSync(stateDir);
-  mkdirSync(homeDir);
-  const cli = requirePulumiCli();
-  const env = {
-    ...offlineEnvironment(cli, { stateDir, homeDir, passphrase: "e2e-passphrase" }),
-    // Type checking is `npm run typecheck`'s job; here it would only slow every run.
-    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-  };
-  const pulumiCommand = await PulumiCommand.get({ root: cli.root, skipVersionCheck: true });
-  const stackName = options.stackName ?? "test";
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName, workDir },
-    { envVars: { ...env, ...options.env }, pulumiCommand },
-  );
-  if (options.config !== undefined) {
-    await stack.setAllConfig(options.config);
-  }
+  const local = await createLocalStack({
+    cli: requirePulumiCli(),
+    program: options.program,
+    stackName: "test",
+    transpileOnly: true,
+    ...(options.config === undefined ? {} : { config: options.config }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
   const output: string[] = [];
   return {
-    stack,
-    workDir,
-    env,
+    stack: local.stack,
+    workDir: local.workDir,
+    env: local.env,
     output,
     onOutput: (text) => output.push(text),
-    stateFileText: () =>
-      readFileSync(
-        join(stateDir, ".pulumi/stacks", projectName(workDir), `${stackName}.json`),
-        "utf8",
-      ),
+    stateFileText: local.stateFileText,
     bucketEncryptions: async () => {
-      const state = (await stack.exportStack()).deployment as { resources?: StateResource[] };
+      const state = (await local.stack.exportStack()).deployment as { resources?: StateResource[] };
       return (state.resources ?? []).filter((resource) => resource.type === BUCKET_ENCRYPTION_TYPE);
     },
-    cleanup: () => {
-      killProcessesIn(workDir);
-      rmSync(root, { recursive: true, force: true });
-    },
+    cleanup: local.dispose,
   };
-}
-
-/**
- * Kills every process still running in `workDir`: a CLI killed by a test leaves its language host
- * and provider plugins behind (they do not watch their parent), and they must not outlive it.
- */
-function killProcessesIn(workDir: string): void {
-  for (const pid of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
-    let cwd: string;
-    try {
-      cwd = readlinkSync(`/proc/${pid}/cwd`);
-    } catch {
-      continue;
-    }
-    if (cwd === workDir || cwd.startsWith(`${workDir}/`)) {
-      try {
-        process.kill(Number(pid), "SIGKILL");
-      } catch {
-        // It ended meanwhile.
-      }
-    }
-  }
-}
-
-/** The project name declared in a program's Pulumi.yaml. */
-function projectName(workDir: string): string {
-  const name = /^name:\s*(\S+)/m.exec(readFileSync(join(workDir, "Pulumi.yaml"), "utf8"))?.[1];
-  if (name === undefined) {
-    throw new Error(`No project name in ${join(workDir, "Pulumi.yaml")}`);
-  }
-  return name;
 }

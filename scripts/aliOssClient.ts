@@ -1,8 +1,9 @@
 /**
- * ali-oss clients for tests, typed for the bucket-encryption calls its type definitions leave out.
+ * ali-oss clients for the local OSS endpoint (tests, the demo, the benchmark), typed for the
+ * calls ali-oss's type definitions leave out.
  */
 import OSS from "ali-oss";
-import { DEFAULT_CREDENTIAL, type EmulatorCredential } from "../../emulator";
+import { DEFAULT_CREDENTIAL, type EmulatorCredential } from "../emulator";
 
 /** ali-oss methods that @types/ali-oss does not declare. */
 interface UndeclaredCalls {
@@ -18,7 +19,7 @@ interface UndeclaredCalls {
 }
 
 /** An ali-oss client with the bucket-encryption calls typed. */
-export type TestOssClient = OSS & UndeclaredCalls;
+export type EncryptionClient = OSS & UndeclaredCalls;
 
 /** How to build a client. */
 export interface ClientOptions {
@@ -32,7 +33,7 @@ export interface ClientOptions {
 }
 
 /** An ali-oss client for `endpoint`, signing with the emulator's default key pair by default. */
-export function aliOssClient(endpoint: string, options: ClientOptions = {}): TestOssClient {
+export function aliOssClient(endpoint: string, options: ClientOptions = {}): EncryptionClient {
   const credential = options.credential ?? DEFAULT_CREDENTIAL;
   const stsToken = options.stsToken ?? credential.securityToken;
   const client = new OSS({
@@ -47,26 +48,9 @@ export function aliOssClient(endpoint: string, options: ClientOptions = {}): Tes
     ...(options.bucket === undefined ? {} : { bucket: options.bucket }),
     ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
   });
-  const typed = client as TestOssClient;
+  const typed = client as EncryptionClient;
   if (options.sldEnable === true) {
     typed.setSLDEnabled(true);
   }
   return typed;
-}
-
-/** The status, code and message of the error a call rejects with. */
-export async function failureOf(
-  call: Promise<unknown>,
-): Promise<{ status: unknown; code: unknown; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    const { status, code, message } = error as {
-      status?: unknown;
-      code?: unknown;
-      message: string;
-    };
-    return { status, code, message };
-  }
-  throw new Error("expected the call to fail");
 }

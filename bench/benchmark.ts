@@ -1,0 +1,385 @@
+/**
+ * `npm run bench`: measures what BucketEncryption costs on top of the Pulumi engine and of OSS,
+ * and writes the tables into BENCHMARKS.md.
+ *
+ * - API calls per lifecycle operation, beside the minimum the resource's semantics need;
+ * - bytes of `__provider` and of state per resource;
+ * - wall time of up, no-change preview, refresh and destroy for N = 10, 50 and 200 resources,
+ *   each as a ratio to the engine floor (N no-op dynamic resources) measured in the same run;
+ * - the latency of single provider operations beside raw ali-oss calls of the same kind.
+ *
+ * Every figure is the median of repeated runs, with the spread (min-max). Starts its own emulator
+ * and state backends; needs the Pulumi CLI (`ensurePulumiCli` builds it on the first run).
+ */
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "../emulator";
+import type { BucketEncryptionOutputs } from "../provider/core/inputs";
+import { BucketEncryptionProvider } from "../provider/pulumi/provider";
+import { createLocalStack, REPOSITORY } from "../scripts/localStack";
+import { ensurePulumiCli, type PulumiCli } from "../scripts/pulumiCli";
+import { aliOssClient } from "../scripts/aliOssClient";
+
+const SIZES = [10, 50, 200];
+const REPEATS = 3;
+const PARALLELISM = 16;
+const LATENCY_SAMPLES = 200;
+const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
+type Operation = (typeof OPERATIONS)[number];
+type Variant = "provider" | "floor";
+
+const PROGRAMS: Readonly<Record<Variant, string>> = {
+  provider: "bench/programs/bucket-encryption",
+  floor: "bench/programs/engine-floor",
+};
+
+/** The median and spread of some samples. */
+interface Summary {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+function summarize(samples: readonly number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median =
+    sorted.length % 2 === 1
+      ? (sorted[middle] ?? 0)
+      : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return { median, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
+}
+
+function percentile(samples: readonly number[], share: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function timed(action: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await action();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** An emulator with buckets bench-0 ... bench-(count-1). */
+async function emulatorWithBuckets(count: number): Promise<OssEmulator> {
+  const oss = await startOssEmulator();
+  const client = aliOssClient(oss.endpoint);
+  for (let index = 0; index < count; index++) {
+    await client.putBucket(`bench-${index}`);
+  }
+  return oss;
+}
+
+function stackConfig(oss: OssEmulator, count: number, sseAlgorithm = "AES256") {
+  return {
+    count: { value: String(count) },
+    sseAlgorithm: { value: sseAlgorithm },
+    endpoint: { value: oss.endpoint },
+    "alicloud:region": { value: "cn-hangzhou" },
+    "alicloud:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
+    "alicloud:secretKey": { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
+  };
+}
+
+/** Times up, preview, refresh and destroy of one fresh stack. */
+async function lifecycleTimes(
+  cli: PulumiCli,
+  variant: Variant,
+  count: number,
+): Promise<Record<Operation, number>> {
+  const oss = await emulatorWithBuckets(variant === "provider" ? count : 0);
+  const local = await createLocalStack({
+    cli,
+    program: PROGRAMS[variant],
+    stackName: "bench",
+    transpileOnly: true,
+    config: stackConfig(oss, count),
+  });
+  try {
+    const { stack } = local;
+    return {
+      up: await timed(() => stack.up({ parallel: PARALLELISM })),
+      preview: await timed(() => stack.preview({ parallel: PARALLELISM })),
+      refresh: await timed(() => stack.refresh({ parallel: PARALLELISM })),
+      destroy: await timed(() => stack.destroy({ parallel: PARALLELISM })),
+    };
+  } finally {
+    local.dispose();
+    await oss.close();
+  }
+}
+
+/** API calls per resource of each lifecycle operation, and bytes of state per resource. */
+async function callsAndBytes(cli: PulumiCli, count: number) {
+  const oss = await emulatorWithBuckets(count);
+  const local = await createLocalStack({
+    cli,
+    program: PROGRAMS.provider,
+    stackName: "bench",
+    transpileOnly: true,
+    config: stackConfig(oss, count),
+  });
+  const perResource = async (action: () => Promise<unknown>) => {
+    oss.clearRequests();
+    await action();
+    return Object.fromEntries(
+      Object.entries(oss.counts()).map(([operation, calls]) => [operation, calls / count]),
+    );
+  };
+  try {
+    const { stack } = local;
+    const calls = {
+      create: await perResource(() => stack.up({ parallel: PARALLELISM })),
+      "no-change up": await perResource(() => stack.up({ parallel: PARALLELISM })),
+      "no-change preview": await perResource(() => stack.preview({ parallel: PARALLELISM })),
+      refresh: await perResource(() => stack.refresh({ parallel: PARALLELISM })),
+      update: await perResource(async () => {
+        await stack.setConfig("sseAlgorithm", { value: "SM4" });
+        await stack.up({ parallel: PARALLELISM });
+      }),
+    };
+    const state = JSON.parse(local.stateFileText()) as {
+      checkpoint: { latest: { resources: { type: string; outputs?: { __provider?: string } }[] } };
+    };
+    const resources = state.checkpoint.latest.resources.filter((resource) =>
+      resource.type.endsWith(":BucketEncryption"),
+    );
+    const providerBytes = Buffer.byteLength(resources[0]?.outputs?.__provider ?? "");
+    const stateBytes = Buffer.byteLength(local.stateFileText());
+    const destroy = await perResource(() => stack.destroy({ parallel: PARALLELISM }));
+    return {
+      calls: { ...calls, delete: destroy },
+      providerBytes,
+      stateBytesPerResource: stateBytes / count,
+    };
+  } finally {
+    local.dispose();
+    await oss.close();
+  }
+}
+
+/** Latency of single provider operations beside raw ali-oss calls of the same kind. */
+async function latencies() {
+  const oss = await startOssEmulator();
+  const client = aliOssClient(oss.endpoint);
+  await client.putBucket("latency");
+  await client.putBucketEncryption("latency", { SSEAlgorithm: "AES256" });
+  const provider = new BucketEncryptionProvider({
+    env: {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_CREDENTIAL.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_CREDENTIAL.accessKeySecret,
+    },
+  });
+  const inputs = (
+    await provider.check(
+      {} as never,
+      {
+        bucket: "latency",
+        sseAlgorithm: "AES256",
+        region: "cn-hangzhou",
+        endpoint: oss.endpoint,
+      } as never,
+    )
+  ).inputs as BucketEncryptionOutputs;
+  const pairs: Record<
+    string,
+    {
+      provider: () => Promise<unknown>;
+      raw: () => Promise<unknown>;
+      reset?: () => Promise<unknown>;
+    }
+  > = {
+    "read (GetBucketEncryption)": {
+      provider: () => provider.read("latency", inputs),
+      raw: () => client.getBucketEncryption("latency"),
+    },
+    "update (PutBucketEncryption + confirming read)": {
+      provider: () => provider.update("latency", { ...inputs, sseAlgorithm: "SM4" }, inputs),
+      raw: async () => {
+        await client.putBucketEncryption("latency", { SSEAlgorithm: "AES256" });
+        await client.getBucketEncryption("latency");
+      },
+    },
+    "delete (DeleteBucketEncryption)": {
+      provider: () => provider.delete("latency", inputs),
+      raw: () => client.deleteBucketEncryption("latency"),
+      reset: () => client.putBucketEncryption("latency", { SSEAlgorithm: "AES256" }),
+    },
+  };
+  const results: { operation: string; provider: number[]; raw: number[] }[] = [];
+  try {
+    for (const [operation, pair] of Object.entries(pairs)) {
+      const samples = { operation, provider: [] as number[], raw: [] as number[] };
+      for (let sample = 0; sample < LATENCY_SAMPLES; sample++) {
+        // Interleaved, so that drift in the machine's load touches both alike.
+        for (const variant of sample % 2 === 0
+          ? (["provider", "raw"] as const)
+          : (["raw", "provider"] as const)) {
+          samples[variant].push(await timed(pair[variant]));
+          await pair.reset?.();
+        }
+      }
+      results.push(samples);
+    }
+  } finally {
+    await oss.close();
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const cli = await ensurePulumiCli(log);
+  log(`Pulumi CLI ${cli.version}`);
+
+  log("Measuring API calls and state size (N = 10)");
+  const { calls, providerBytes, stateBytesPerResource } = await callsAndBytes(cli, 10);
+
+  const times: Record<string, Record<Variant, Record<Operation, number[]>>> = {};
+  for (const size of SIZES) {
+    const empty = () =>
+      Object.fromEntries(OPERATIONS.map((operation) => [operation, [] as number[]])) as Record<
+        Operation,
+        number[]
+      >;
+    const samples: Record<Variant, Record<Operation, number[]>> = {
+      provider: empty(),
+      floor: empty(),
+    };
+    for (let repeat = 0; repeat < REPEATS; repeat++) {
+      // Alternate which variant goes first, so that neither always runs on a warmer machine.
+      const order =
+        repeat % 2 === 0 ? (["provider", "floor"] as const) : (["floor", "provider"] as const);
+      for (const variant of order) {
+        log(`Timing N = ${size}, ${variant}, run ${repeat + 1} of ${REPEATS}`);
+        const measured = await lifecycleTimes(cli, variant, size);
+        for (const operation of OPERATIONS) {
+          samples[variant][operation].push(measured[operation]);
+        }
+      }
+    }
+    times[size] = samples;
+  }
+
+  log("Measuring single-operation latency");
+  const latency = await latencies();
+
+  writeFileSync(
+    join(REPOSITORY, "BENCHMARKS.md"),
+    report({ started, cli, calls, providerBytes, stateBytesPerResource, times, latency }),
+  );
+  log(`Wrote BENCHMARKS.md in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
+}
+
+/** The minimum calls per resource each operation needs, and why. */
+const MINIMUM: Readonly<Record<string, [Record<string, number>, string]>> = {
+  create: [
+    { GetBucketEncryption: 2, PutBucketEncryption: 1 },
+    "one read for onExisting and priorRule, the write, one read to confirm (the issue requires it)",
+  ],
+  "no-change up": [{}, "nothing changed"],
+  "no-change preview": [{}, "nothing changed"],
+  refresh: [{ GetBucketEncryption: 1 }, "one read"],
+  update: [{ PutBucketEncryption: 1, GetBucketEncryption: 1 }, "the write and one read to confirm"],
+  delete: [{ DeleteBucketEncryption: 1 }, "one removal"],
+};
+
+function describeCalls(calls: Record<string, number>): string {
+  const entries = Object.entries(calls);
+  return entries.length === 0
+    ? "none"
+    : entries.map(([operation, count]) => `${operation} ${count}`).join(", ");
+}
+
+interface ReportFacts {
+  readonly started: Date;
+  readonly cli: PulumiCli;
+  readonly calls: Record<string, Record<string, number>>;
+  readonly providerBytes: number;
+  readonly stateBytesPerResource: number;
+  readonly times: Record<string, Record<Variant, Record<Operation, number[]>>>;
+  readonly latency: { operation: string; provider: number[]; raw: number[] }[];
+}
+
+function report(facts: ReportFacts): string {
+  const cpu = cpus();
+  const lines = [
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (`node dist/bench/benchmark.js` after the build). Reproduce with:",
+    "",
+    "```bash",
+    "npm ci && npm run bench",
+    "```",
+    "",
+    `- Date: ${facts.started.toISOString()}`,
+    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${process.platform} ${process.arch}`,
+    `- Node.js ${process.version}, Pulumi CLI ${facts.cli.version}, local OSS endpoint on 127.0.0.1`,
+    `- Parallelism ${PARALLELISM}; ${REPEATS} runs per figure: median, with the spread (min-max)`,
+    "",
+    "The machines are shared and noisy: compare figures of one run with each other (the ratios), not",
+    "with another run's.",
+    "",
+    "## API calls per resource and lifecycle operation",
+    "",
+    "| operation | measured (N = 10, per resource) | minimum the semantics need | why |",
+    "|---|---|---|---|",
+    ...Object.entries(facts.calls).map(([operation, calls]) => {
+      const [minimum, why] = MINIMUM[operation] ?? [{}, ""];
+      return `| ${operation} | ${describeCalls(calls)} | ${describeCalls(minimum)} | ${why} |`;
+    }),
+    "",
+    "## State size per resource",
+    "",
+    "| what | bytes |",
+    "|---|---|",
+    `| \`__provider\` (stored twice per resource: inputs and outputs) | ${facts.providerBytes} |`,
+    `| whole state file, per resource (N = 10) | ${Math.round(facts.stateBytesPerResource)} |`,
+    "",
+    "`__provider` is a shim that loads `pulumi-oss-bucket-encryption/shim` at run time: its size does",
+    "not depend on the package's code (`provider/pulumi/shim.test.ts` and `tests/e2e/credentials.test.ts`",
+    "check that it carries no package code).",
+    "",
+    "## Wall time against the engine floor",
+    "",
+    "The engine floor is the same number of dynamic resources with a provider that does nothing,",
+    "timed in the same run. Ratio = BucketEncryption median / floor median.",
+    "",
+    "| N | operation | BucketEncryption s (min-max) | engine floor s (min-max) | ratio |",
+    "|---|---|---|---|---|",
+    ...Object.entries(facts.times).flatMap(([size, variants]) =>
+      OPERATIONS.map((operation) => {
+        const measured = summarize(variants.provider[operation]);
+        const floor = summarize(variants.floor[operation]);
+        return `| ${size} | ${operation} | ${seconds(measured.median)} (${seconds(measured.min)}-${seconds(measured.max)}) | ${seconds(floor.median)} (${seconds(floor.min)}-${seconds(floor.max)}) | ${(measured.median / floor.median).toFixed(2)} |`;
+      }),
+    ),
+    "",
+    "## One provider operation beside one raw ali-oss call",
+    "",
+    `${LATENCY_SAMPLES} interleaved samples each, against the local OSS endpoint (the physical floor on this machine).`,
+    "",
+    "| operation | provider median ms (p10-p90) | raw ali-oss median ms (p10-p90) | ratio |",
+    "|---|---|---|---|",
+    ...facts.latency.map(({ operation, provider, raw }) => {
+      const ours = summarize(provider).median;
+      const floor = summarize(raw).median;
+      return `| ${operation} | ${ours.toFixed(2)} (${percentile(provider, 0.1).toFixed(2)}-${percentile(provider, 0.9).toFixed(2)}) | ${floor.toFixed(2)} (${percentile(raw, 0.1).toFixed(2)}-${percentile(raw, 0.9).toFixed(2)}) | ${(ours / floor).toFixed(2)} |`;
+    }),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : String(error));
+  process.exit(1);
+});
