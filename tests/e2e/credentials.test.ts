@@ -2,9 +2,14 @@
  * Credentials through the real engine: given as secret stack config or as environment variables,
  * they reach OSS but never the exported state, the CLI output or the serialized provider.
  */
-import { type EmulatorCredential, type OssEmulator, startOssEmulator } from "../../emulator";
-import { aliOssClient } from "../../scripts/aliOssClient";
-import { BUCKET_ENCRYPTION_TYPE, createTestStack, type TestStack } from "../support/pulumiStack";
+import type { EmulatorCredential, OssEmulator } from "../../emulator";
+import {
+  BUCKET_ENCRYPTION_TYPE,
+  createTestStack,
+  emulatorConfig,
+  startEmulatorWithBuckets,
+  type TestStack,
+} from "../support/pulumiStack";
 
 jest.setTimeout(180_000);
 
@@ -21,8 +26,7 @@ let oss: OssEmulator;
 const stacks: TestStack[] = [];
 
 beforeEach(async () => {
-  oss = await startOssEmulator({ credentials: [CREDENTIAL] });
-  await aliOssClient(oss.endpoint, { credential: CREDENTIAL }).putBucket("logs");
+  oss = await startEmulatorWithBuckets(["logs"], { credentials: [CREDENTIAL] });
 });
 
 afterEach(async () => {
@@ -67,11 +71,8 @@ describe("credentials", () => {
     const test = await createTestStack({
       program: "tests/e2e/program",
       config: {
-        endpoint: { value: oss.endpoint },
+        ...emulatorConfig(oss, CREDENTIAL),
         resources: { value: RESOURCES },
-        "alicloud:region": { value: "cn-hangzhou" },
-        "alicloud:accessKey": { value: CREDENTIAL.accessKeyId, secret: true },
-        "alicloud:secretKey": { value: CREDENTIAL.accessKeySecret, secret: true },
         "alicloud:securityToken": { value: CREDENTIAL.securityToken ?? "", secret: true },
       },
     });

@@ -5,14 +5,14 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import {
-  DEFAULT_CREDENTIAL,
-  type OssEmulator,
-  type StoredRule,
-  startOssEmulator,
-} from "../../emulator";
+import type { OssEmulator, StoredRule } from "../../emulator";
 import { aliOssClient } from "../../scripts/aliOssClient";
-import { createTestStack, type TestStack } from "../support/pulumiStack";
+import {
+  createTestStack,
+  emulatorConfig,
+  startEmulatorWithBuckets,
+  type TestStack,
+} from "../support/pulumiStack";
 
 jest.setTimeout(240_000);
 
@@ -20,10 +20,7 @@ let oss: OssEmulator;
 let test: TestStack | undefined;
 
 beforeEach(async () => {
-  oss = await startOssEmulator();
-  for (const bucket of ["example-bucket", "logs", "audit", "backups"]) {
-    await aliOssClient(oss.endpoint).putBucket(bucket);
-  }
+  oss = await startEmulatorWithBuckets(["example-bucket", "logs", "audit", "backups"]);
 });
 
 afterEach(async () => {
@@ -34,13 +31,7 @@ afterEach(async () => {
 async function exampleStack(example: string, config: ConfigMap): Promise<TestStack> {
   test = await createTestStack({
     program: `examples/${example}`,
-    config: {
-      ...config,
-      endpoint: { value: oss.endpoint },
-      "alicloud:region": { value: "cn-hangzhou" },
-      "alicloud:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
-      "alicloud:secretKey": { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
-    },
+    config: { ...config, ...emulatorConfig(oss) },
   });
   return test;
 }

@@ -3,9 +3,14 @@
  * BucketEncryption resources against the local OSS endpoint, asserting on the emulator's stored
  * rules and request counters and on the exported state.
  */
-import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "../../emulator";
+import type { OssEmulator } from "../../emulator";
 import { aliOssClient } from "../../scripts/aliOssClient";
-import { createTestStack, type TestStack } from "../support/pulumiStack";
+import {
+  createTestStack,
+  emulatorConfig,
+  startEmulatorWithBuckets,
+  type TestStack,
+} from "../support/pulumiStack";
 
 jest.setTimeout(180_000);
 
@@ -36,21 +41,8 @@ function writes(): Record<string, number> {
 }
 
 beforeEach(async () => {
-  oss = await startOssEmulator();
-  const client = aliOssClient(oss.endpoint);
-  for (const bucket of ["logs", "audit"]) {
-    await client.putBucket(bucket);
-  }
-  test = await createTestStack({
-    program: "tests/e2e/program",
-    config: {
-      endpoint: { value: oss.endpoint },
-      "alicloud:region": { value: "cn-hangzhou" },
-      "alicloud:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
-      "alicloud:secretKey": { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
-    },
-  });
-  oss.clearRequests();
+  oss = await startEmulatorWithBuckets(["logs", "audit"]);
+  test = await createTestStack({ program: "tests/e2e/program", config: emulatorConfig(oss) });
 });
 
 afterEach(async () => {

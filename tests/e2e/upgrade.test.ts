@@ -5,9 +5,15 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "../../emulator";
-import { aliOssClient } from "../../scripts/aliOssClient";
-import { createTestStack, REPOSITORY, type TestStack } from "../support/pulumiStack";
+import type { OssEmulator } from "../../emulator";
+import {
+  createTestStack,
+  emulatorConfig,
+  REPOSITORY,
+  resourcesConfig,
+  startEmulatorWithBuckets,
+  type TestStack,
+} from "../support/pulumiStack";
 
 jest.setTimeout(180_000);
 
@@ -17,8 +23,7 @@ let oss: OssEmulator;
 let test: TestStack;
 
 beforeAll(async () => {
-  oss = await startOssEmulator();
-  await aliOssClient(oss.endpoint).putBucket("logs");
+  oss = await startEmulatorWithBuckets(["logs"]);
 });
 
 afterAll(async () => {
@@ -80,11 +85,8 @@ it("refresh and destroy of resources created by the current version run the upgr
   test = await createTestStack({
     program: "tests/e2e/program",
     config: {
-      endpoint: { value: oss.endpoint },
-      resources: { value: JSON.stringify([{ name: "logs", bucket: "logs", sseAlgorithm: "SM4" }]) },
-      "alicloud:region": { value: "cn-hangzhou" },
-      "alicloud:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
-      "alicloud:secretKey": { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
+      ...emulatorConfig(oss),
+      ...resourcesConfig([{ name: "logs", bucket: "logs", sseAlgorithm: "SM4" }]),
     },
   });
   await test.stack.up({ onOutput: test.onOutput });

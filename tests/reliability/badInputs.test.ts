@@ -3,8 +3,8 @@
  * values not known yet beside invalid ones, and hostile strings. Each fails `pulumi preview` with
  * its property named and what is allowed, and the emulator sees no request at all.
  */
-import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "../../emulator";
-import { createTestStack } from "../support/pulumiStack";
+import { type OssEmulator, startOssEmulator } from "../../emulator";
+import { createTestStack, emulatorConfig, resourcesConfig } from "../support/pulumiStack";
 
 jest.setTimeout(300_000);
 
@@ -396,13 +396,7 @@ it.concurrent.each(CORPUS.map((entry) => [entry.title, entry] as const))(
     ];
     const test = await createTestStack({
       program: "tests/e2e/program",
-      config: {
-        endpoint: { value: oss.endpoint },
-        resources: { value: JSON.stringify(resources) },
-        "alicloud:region": { value: "cn-hangzhou" },
-        "alicloud:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
-        "alicloud:secretKey": { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
-      },
+      config: { ...emulatorConfig(oss), ...resourcesConfig(resources) },
     });
     try {
       const failure = await test.stack

@@ -6,14 +6,15 @@
  * its documented message. After every failure, refresh shows exactly what the emulator holds.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  type EmulatorCredential,
-  type Fault,
-  type OssEmulator,
-  startOssEmulator,
-} from "../../emulator";
+import type { EmulatorCredential, Fault, OssEmulator } from "../../emulator";
 import { aliOssClient } from "../../scripts/aliOssClient";
-import { createTestStack, type TestStack } from "../support/pulumiStack";
+import {
+  createTestStack,
+  emulatorConfig,
+  resourcesConfig,
+  startEmulatorWithBuckets,
+  type TestStack,
+} from "../support/pulumiStack";
 import { expectNoSecretLeaked, expectStateMatchesEmulator, secretsOf } from "../support/stackState";
 
 jest.setTimeout(600_000);
@@ -53,20 +54,15 @@ async function stackFor(buckets: readonly string[]): Promise<TestStack> {
   return createTestStack({
     program: "tests/e2e/program",
     config: {
-      endpoint: { value: oss.endpoint },
-      resources: {
-        value: JSON.stringify(
-          buckets.map((bucket) => ({
-            name: bucket,
-            bucket,
-            sseAlgorithm: "KMS",
-            kmsMasterKeyId: "cmk",
-          })),
-        ),
-      },
-      "alicloud:region": { value: "cn-hangzhou" },
-      "alicloud:accessKey": { value: CREDENTIAL.accessKeyId, secret: true },
-      "alicloud:secretKey": { value: CREDENTIAL.accessKeySecret, secret: true },
+      ...emulatorConfig(oss, CREDENTIAL),
+      ...resourcesConfig(
+        buckets.map((bucket) => ({
+          name: bucket,
+          bucket,
+          sseAlgorithm: "KMS",
+          kmsMasterKeyId: "cmk",
+        })),
+      ),
       "bucketEncryption:requestTimeoutMs": { value: String(REQUEST_TIMEOUT_MS) },
     },
   });
@@ -92,11 +88,7 @@ async function callsByBucket(): Promise<Record<string, Record<string, number>>> 
 
 describe("retryable failures, 1 to 3 times on every call of up, refresh and destroy", () => {
   beforeAll(async () => {
-    oss = await startOssEmulator({ credentials: [CREDENTIAL] });
-    const client = aliOssClient(oss.endpoint, { credential: CREDENTIAL });
-    for (const bucket of matrixBuckets) {
-      await client.putBucket(bucket);
-    }
+    oss = await startEmulatorWithBuckets(matrixBuckets, { credentials: [CREDENTIAL] });
     test = await stackFor(matrixBuckets);
   });
 
@@ -152,11 +144,7 @@ describe("non-retryable failures fail at once with their message, and refresh sh
   const buckets = ["denied", "invalid", "vanished", "unaffected"];
 
   beforeEach(async () => {
-    oss = await startOssEmulator({ credentials: [CREDENTIAL] });
-    const client = aliOssClient(oss.endpoint, { credential: CREDENTIAL });
-    for (const bucket of buckets) {
-      await client.putBucket(bucket);
-    }
+    oss = await startEmulatorWithBuckets(buckets, { credentials: [CREDENTIAL] });
     test = await stackFor(buckets);
   });
 

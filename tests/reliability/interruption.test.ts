@@ -8,9 +8,14 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type EmulatorCredential, type OssEmulator, startOssEmulator } from "../../emulator";
-import { aliOssClient } from "../../scripts/aliOssClient";
-import { createTestStack, type TestStack } from "../support/pulumiStack";
+import type { EmulatorCredential, OssEmulator } from "../../emulator";
+import {
+  createTestStack,
+  emulatorConfig,
+  resourcesConfig,
+  startEmulatorWithBuckets,
+  type TestStack,
+} from "../support/pulumiStack";
 import { expectNoSecretLeaked, expectStateMatchesEmulator, secretsOf } from "../support/stackState";
 
 jest.setTimeout(600_000);
@@ -33,29 +38,21 @@ let oss: OssEmulator;
 let test: TestStack;
 
 beforeEach(async () => {
+  oss = await startEmulatorWithBuckets(buckets, { credentials: [CREDENTIAL] });
   // Latency stretches the up over seconds, so that the signal lands while calls are in flight.
-  oss = await startOssEmulator({ credentials: [CREDENTIAL], faults: { latencyMs: 40 } });
-  const client = aliOssClient(oss.endpoint, { credential: CREDENTIAL });
-  for (const bucket of buckets) {
-    await client.putBucket(bucket);
-  }
+  oss.faults.setLatency(40);
   test = await createTestStack({
     program: "tests/e2e/program",
     config: {
-      endpoint: { value: oss.endpoint },
-      resources: {
-        value: JSON.stringify(
-          buckets.map((bucket) => ({
-            name: bucket,
-            bucket,
-            sseAlgorithm: "KMS",
-            kmsMasterKeyId: "cmk-1",
-          })),
-        ),
-      },
-      "alicloud:region": { value: "cn-hangzhou" },
-      "alicloud:accessKey": { value: CREDENTIAL.accessKeyId, secret: true },
-      "alicloud:secretKey": { value: CREDENTIAL.accessKeySecret, secret: true },
+      ...emulatorConfig(oss, CREDENTIAL),
+      ...resourcesConfig(
+        buckets.map((bucket) => ({
+          name: bucket,
+          bucket,
+          sseAlgorithm: "KMS",
+          kmsMasterKeyId: "cmk-1",
+        })),
+      ),
     },
   });
 });

@@ -3,9 +3,14 @@
  * emulator fails 5% of calls with throttling codes and cuts 1% of connections. Up, a no-change
  * preview, refresh and destroy all succeed, and nothing is left behind.
  */
-import { type EmulatorCredential, type OssEmulator, startOssEmulator } from "../../emulator";
-import { aliOssClient } from "../../scripts/aliOssClient";
-import { createTestStack, type TestStack } from "../support/pulumiStack";
+import type { EmulatorCredential, OssEmulator } from "../../emulator";
+import {
+  createTestStack,
+  emulatorConfig,
+  resourcesConfig,
+  startEmulatorWithBuckets,
+  type TestStack,
+} from "../support/pulumiStack";
 import { expectNoSecretLeaked, expectStateMatchesEmulator, secretsOf } from "../support/stackState";
 
 jest.setTimeout(600_000);
@@ -33,27 +38,21 @@ let oss: OssEmulator;
 let test: TestStack;
 
 beforeAll(async () => {
-  oss = await startOssEmulator({ credentials: [CREDENTIAL], faults: { seed: 20261126 } });
-  const client = aliOssClient(oss.endpoint, { credential: CREDENTIAL });
-  for (const bucket of buckets) {
-    await client.putBucket(bucket);
-  }
+  oss = await startEmulatorWithBuckets(buckets, {
+    credentials: [CREDENTIAL],
+    faults: { seed: 20261126 },
+  });
   test = await createTestStack({
     program: "tests/e2e/program",
     config: {
-      endpoint: { value: oss.endpoint },
-      resources: {
-        value: JSON.stringify(
-          buckets.map((bucket, index) => ({
-            name: bucket,
-            bucket,
-            ...ALGORITHMS[index % ALGORITHMS.length],
-          })),
-        ),
-      },
-      "alicloud:region": { value: "cn-hangzhou" },
-      "alicloud:accessKey": { value: CREDENTIAL.accessKeyId, secret: true },
-      "alicloud:secretKey": { value: CREDENTIAL.accessKeySecret, secret: true },
+      ...emulatorConfig(oss, CREDENTIAL),
+      ...resourcesConfig(
+        buckets.map((bucket, index) => ({
+          name: bucket,
+          bucket,
+          ...ALGORITHMS[index % ALGORITHMS.length],
+        })),
+      ),
     },
   });
   oss.faults.setRandom({ errorRate: 0.05, resetRate: 0.01 });

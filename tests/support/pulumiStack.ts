@@ -3,6 +3,14 @@
  * state backend (see scripts/localStack.ts), its CLI output collected, its state inspectable.
  */
 import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
+import {
+  DEFAULT_CREDENTIAL,
+  type EmulatorCredential,
+  type OssEmulator,
+  type OssEmulatorOptions,
+  startOssEmulator,
+} from "../../emulator";
+import { aliOssClient } from "../../scripts/aliOssClient";
 import { createLocalStack } from "../../scripts/localStack";
 import { requirePulumiCli } from "../../scripts/pulumiCli";
 
@@ -75,4 +83,41 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     },
     cleanup: local.dispose,
   };
+}
+
+/**
+ * Stack config that points a program at the emulator: its endpoint, a region, and the key pair as
+ * secret stack config (the emulator's default pair unless given).
+ */
+export function emulatorConfig(
+  oss: OssEmulator,
+  credential: EmulatorCredential = DEFAULT_CREDENTIAL,
+): ConfigMap {
+  return {
+    endpoint: { value: oss.endpoint },
+    "alicloud:region": { value: "cn-hangzhou" },
+    "alicloud:accessKey": { value: credential.accessKeyId, secret: true },
+    "alicloud:secretKey": { value: credential.accessKeySecret, secret: true },
+  };
+}
+
+/** The test program's `resources` config: one BucketEncryption per entry. */
+export function resourcesConfig(resources: readonly Record<string, unknown>[]): ConfigMap {
+  return { resources: { value: JSON.stringify(resources) } };
+}
+
+/** Starts an emulator (see `startOssEmulator`) that already holds `buckets`, without rules. */
+export async function startEmulatorWithBuckets(
+  buckets: readonly string[],
+  options: OssEmulatorOptions = {},
+): Promise<OssEmulator> {
+  const oss = await startOssEmulator(options);
+  const client = aliOssClient(oss.endpoint, {
+    credential: options.credentials?.[0] ?? DEFAULT_CREDENTIAL,
+  });
+  for (const bucket of buckets) {
+    await client.putBucket(bucket);
+  }
+  oss.clearRequests();
+  return oss;
 }
