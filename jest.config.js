@@ -4,6 +4,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/provider", "<rootDir>/emulator", "<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
+  // End-to-end suites spend much of their time waiting on the engine and its plugins: two workers
+  // keep both cores busy.
+  maxWorkers: 2,
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }],
   },

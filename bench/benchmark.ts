@@ -5,7 +5,8 @@
  * - API calls per lifecycle operation, beside the minimum the resource's semantics need;
  * - bytes of `__provider` and of state per resource;
  * - wall time of up, no-change preview, refresh and destroy for N = 10, 50 and 200 resources,
- *   each as a ratio to the engine floor (N no-op dynamic resources) measured in the same run;
+ *   each as a ratio to the engine floor (N no-op dynamic resources) measured in the same run, and
+ *   to a second floor shaped like BucketEncryption (seven no-op methods, the same properties);
  * - the latency of single provider operations beside raw ali-oss calls of the same kind.
  *
  * Every figure is the median of repeated runs, with the spread (min-max). Starts its own emulator
@@ -27,11 +28,13 @@ const PARALLELISM = 16;
 const LATENCY_SAMPLES = 200;
 const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
 type Operation = (typeof OPERATIONS)[number];
-type Variant = "provider" | "floor";
+const VARIANTS = ["provider", "floor", "shaped"] as const;
+type Variant = (typeof VARIANTS)[number];
 
 const PROGRAMS: Readonly<Record<Variant, string>> = {
   provider: "bench/programs/bucket-encryption",
   floor: "bench/programs/engine-floor",
+  shaped: "bench/programs/engine-floor-shaped",
 };
 
 /** The median and spread of some samples. */
@@ -89,12 +92,15 @@ function stackConfig(oss: OssEmulator, count: number, sseAlgorithm = "AES256") {
   };
 }
 
+/** What one lifecycle of a fresh stack measured. */
+interface Lifecycle {
+  readonly times: Record<Operation, number>;
+  /** The state file's size after up, per resource. */
+  readonly stateBytesPerResource: number;
+}
+
 /** Times up, preview, refresh and destroy of one fresh stack. */
-async function lifecycleTimes(
-  cli: PulumiCli,
-  variant: Variant,
-  count: number,
-): Promise<Record<Operation, number>> {
+async function lifecycle(cli: PulumiCli, variant: Variant, count: number): Promise<Lifecycle> {
   const oss = await emulatorWithBuckets(variant === "provider" ? count : 0);
   const local = await createLocalStack({
     cli,
@@ -105,12 +111,15 @@ async function lifecycleTimes(
   });
   try {
     const { stack } = local;
-    return {
-      up: await timed(() => stack.up({ parallel: PARALLELISM })),
+    const up = await timed(() => stack.up({ parallel: PARALLELISM }));
+    const stateBytesPerResource = Buffer.byteLength(local.stateFileText()) / count;
+    const times = {
+      up,
       preview: await timed(() => stack.preview({ parallel: PARALLELISM })),
       refresh: await timed(() => stack.refresh({ parallel: PARALLELISM })),
       destroy: await timed(() => stack.destroy({ parallel: PARALLELISM })),
     };
+    return { times, stateBytesPerResource };
   } finally {
     local.dispose();
     await oss.close();
@@ -244,25 +253,27 @@ async function main(): Promise<void> {
   const { calls, providerBytes, stateBytesPerResource } = await callsAndBytes(cli, 10);
 
   const times: Record<string, Record<Variant, Record<Operation, number[]>>> = {};
+  const stateBytes: Record<Variant, number[]> = { provider: [], floor: [], shaped: [] };
   for (const size of SIZES) {
-    const empty = () =>
-      Object.fromEntries(OPERATIONS.map((operation) => [operation, [] as number[]])) as Record<
-        Operation,
-        number[]
-      >;
-    const samples: Record<Variant, Record<Operation, number[]>> = {
-      provider: empty(),
-      floor: empty(),
-    };
+    const samples = Object.fromEntries(
+      VARIANTS.map((variant) => [
+        variant,
+        Object.fromEntries(OPERATIONS.map((operation) => [operation, [] as number[]])),
+      ]),
+    ) as Record<Variant, Record<Operation, number[]>>;
     for (let repeat = 0; repeat < REPEATS; repeat++) {
-      // Alternate which variant goes first, so that neither always runs on a warmer machine.
-      const order =
-        repeat % 2 === 0 ? (["provider", "floor"] as const) : (["floor", "provider"] as const);
+      // Rotate which variant goes first, so that none always runs on a warmer machine.
+      const order = VARIANTS.map(
+        (_, index) => VARIANTS[(index + repeat) % VARIANTS.length] ?? "provider",
+      );
       for (const variant of order) {
         log(`Timing N = ${size}, ${variant}, run ${repeat + 1} of ${REPEATS}`);
-        const measured = await lifecycleTimes(cli, variant, size);
+        const measured = await lifecycle(cli, variant, size);
         for (const operation of OPERATIONS) {
-          samples[variant][operation].push(measured[operation]);
+          samples[variant][operation].push(measured.times[operation]);
+        }
+        if (size === SIZES[SIZES.length - 1]) {
+          stateBytes[variant].push(measured.stateBytesPerResource);
         }
       }
     }
@@ -274,7 +285,16 @@ async function main(): Promise<void> {
 
   writeFileSync(
     join(REPOSITORY, "BENCHMARKS.md"),
-    report({ started, cli, calls, providerBytes, stateBytesPerResource, times, latency }),
+    report({
+      started,
+      cli,
+      calls,
+      providerBytes,
+      stateBytesPerResource,
+      stateBytes,
+      times,
+      latency,
+    }),
   );
   log(`Wrote BENCHMARKS.md in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
 }
@@ -305,6 +325,7 @@ interface ReportFacts {
   readonly calls: Record<string, Record<string, number>>;
   readonly providerBytes: number;
   readonly stateBytesPerResource: number;
+  readonly stateBytes: Record<Variant, number[]>;
   readonly times: Record<string, Record<Variant, Record<Operation, number[]>>>;
   readonly latency: { operation: string; provider: number[]; raw: number[] }[];
 }
@@ -350,18 +371,26 @@ function report(facts: ReportFacts): string {
     "",
     "## Wall time against the engine floor",
     "",
-    "The engine floor is the same number of dynamic resources with a provider that does nothing,",
-    "timed in the same run. Ratio = BucketEncryption median / floor median.",
+    "Two baselines, timed in the same run: the **engine floor**, the same number of dynamic",
+    "resources with a provider that does nothing (three methods, three properties); and the",
+    "**same-shape floor**, no-op resources shaped like BucketEncryption (a provider with the same",
+    "seven methods, so a serialized provider as large, and the same stored properties). Ratios are",
+    "of medians.",
     "",
-    "| N | operation | BucketEncryption s (min-max) | engine floor s (min-max) | ratio |",
-    "|---|---|---|---|---|",
+    "| N | operation | BucketEncryption s (min-max) | engine floor s (min-max) | ratio | same-shape floor s (min-max) | ratio |",
+    "|---|---|---|---|---|---|---|",
     ...Object.entries(facts.times).flatMap(([size, variants]) =>
       OPERATIONS.map((operation) => {
-        const measured = summarize(variants.provider[operation]);
-        const floor = summarize(variants.floor[operation]);
-        return `| ${size} | ${operation} | ${seconds(measured.median)} (${seconds(measured.min)}-${seconds(measured.max)}) | ${seconds(floor.median)} (${seconds(floor.min)}-${seconds(floor.max)}) | ${(measured.median / floor.median).toFixed(2)} |`;
+        const [measured, floor, shaped] = (["provider", "floor", "shaped"] as const).map(
+          (variant) => summarize(variants[variant][operation]),
+        ) as [Summary, Summary, Summary];
+        const cell = (summary: Summary) =>
+          `${seconds(summary.median)} (${seconds(summary.min)}-${seconds(summary.max)})`;
+        return `| ${size} | ${operation} | ${cell(measured)} | ${cell(floor)} | ${(measured.median / floor.median).toFixed(2)} | ${cell(shaped)} | ${(measured.median / shaped.median).toFixed(2)} |`;
       }),
     ),
+    "",
+    `State file size per resource after up at N = ${SIZES[SIZES.length - 1] ?? 0}: BucketEncryption ${Math.round(summarize(facts.stateBytes.provider).median)} bytes, engine floor ${Math.round(summarize(facts.stateBytes.floor).median)}, same-shape floor ${Math.round(summarize(facts.stateBytes.shaped).median)}.`,
     "",
     "## One provider operation beside one raw ali-oss call",
     "",

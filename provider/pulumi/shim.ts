@@ -35,11 +35,13 @@ interface ShimModule {
 /**
  * Builds the shim. Its functions hold no state: the serializer copies captured variables into
  * the text, and a captured variable would be a fresh copy at every call in the provider process.
+ * Comments inside them would be copied too, into every resource's state: they have none.
  */
 export function createProviderShim(): Provider {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loading the installed package at run time is the point */
   const installed = (): BucketEncryptionProvider =>
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the installed package at run time is the point
     (require("pulumi-oss-bucket-encryption/shim") as ShimModule).processProvider();
+  /* eslint-enable @typescript-eslint/no-require-imports */
   return {
     configure: (request) => installed().configure(request),
     check: (olds, news) => installed().check(olds, news),
