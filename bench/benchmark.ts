@@ -330,6 +330,37 @@ interface ReportFacts {
   readonly latency: { operation: string; provider: number[]; raw: number[] }[];
 }
 
+/** The benchmark targets, each with what was measured and whether it was met. */
+function targetRows(facts: ReportFacts): string[] {
+  const largest = String(SIZES[SIZES.length - 1] ?? 0);
+  const ratios = OPERATIONS.map((operation) => {
+    const variants = facts.times[largest];
+    const ratio =
+      variants === undefined
+        ? NaN
+        : summarize(variants.provider[operation]).median /
+          summarize(variants.floor[operation]).median;
+    return { operation, ratio };
+  });
+  const writes = (operation: string) =>
+    describeCalls(
+      Object.fromEntries(
+        Object.entries(facts.calls[operation] ?? {}).filter(
+          ([call]) => call !== "GetBucketEncryption",
+        ),
+      ),
+    );
+  const refresh = facts.calls.refresh ?? {};
+  const missed = ratios.filter(({ ratio }) => !(ratio <= 1.25)).map(({ operation }) => operation);
+  const yes = (met: boolean) => (met ? "yes" : "no");
+  return [
+    `| no-change up and preview make zero writes | up: ${writes("no-change up")}; preview: ${writes("no-change preview")} | ${yes(writes("no-change up") === "none" && writes("no-change preview") === "none")} |`,
+    `| refresh makes one read per resource | ${describeCalls(refresh)} | ${yes(describeCalls(refresh) === "GetBucketEncryption 1")} |`,
+    `| at most 25% over the engine floor at N = ${largest} | ${ratios.map(({ operation, ratio }) => `${operation} ${ratio.toFixed(2)}`).join(", ")} | ${missed.length === 0 ? "yes" : `no: ${missed.join(", ")}`} |`,
+    `| \`__provider\` does not grow with the package's code size | ${facts.providerBytes} bytes, a shim that loads the package by name | yes |`,
+  ];
+}
+
 function report(facts: ReportFacts): string {
   const cpu = cpus();
   const lines = [
@@ -391,6 +422,25 @@ function report(facts: ReportFacts): string {
     ),
     "",
     `State file size per resource after up at N = ${SIZES[SIZES.length - 1] ?? 0}: BucketEncryption ${Math.round(summarize(facts.stateBytes.provider).median)} bytes, engine floor ${Math.round(summarize(facts.stateBytes.floor).median)}, same-shape floor ${Math.round(summarize(facts.stateBytes.shaped).median)}.`,
+    "",
+    "## Targets",
+    "",
+    "| target | measured | met |",
+    "|---|---|---|",
+    ...targetRows(facts),
+    "",
+    "Where the time over the engine floor goes, measured by the same-shape floor: most of it is",
+    "the engine's cost of storing resources shaped like these. Pulumi keeps the serialized provider",
+    "twice per resource (a provider with seven methods serializes to over 2 KB even as a shim that",
+    "only loads the package), and the file backend rewrites the whole state after every step, so",
+    "each byte per resource is paid about N/2 times at scale. What remains over the same-shape",
+    "floor is fixed per process (loading the provider's validation and OSS client, about a quarter",
+    "of a second, which weighs most on the short refresh) plus well under a millisecond of",
+    "provider work per resource (the single-operation table below).",
+    "Two fixes came out of these measurements: the package ships without source maps (Pulumi",
+    "captures every resource registration's stack and maps it through them, which slowed every up",
+    "and preview of many resources), and ali-oss is loaded on first use (previews and programs",
+    "never need it).",
     "",
     "## One provider operation beside one raw ali-oss call",
     "",
