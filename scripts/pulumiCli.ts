@@ -8,7 +8,7 @@
  * pulumi-language-nodejs/v3`, which has no tags of its own; its pseudo-versions are not served by
  * every Go module proxy. So it is built from the last `sdk/v3` release that still carried it as a
  * plain package (v3.68.0). The engine speaks to it through the stable LanguageRuntime protocol and
- * falls back where a newer call is not implemented; the tests run the real engine through it.
+ * falls back where the older host lacks a newer call; the tests run the real engine through it.
  */
 import { execFileSync, spawn } from "node:child_process";
 import {
