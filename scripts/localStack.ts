@@ -25,19 +25,21 @@ import {
 import type { PulumiCli } from "./pulumiCli";
 import { offlineEnvironment } from "./pulumiEnvironment";
 
+/** This package's name, as published. */
+export const PACKAGE_NAME = "pulumi-oss-bucket-encryption";
+
 /** The repository root: the nearest folder above this file whose package.json is this package. */
 export const REPOSITORY = (() => {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, "package.json");
     if (
       existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name ===
-        "pulumi-oss-bucket-encryption"
+      (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === PACKAGE_NAME
     ) {
       return dir;
     }
   }
-  throw new Error(`No pulumi-oss-bucket-encryption package.json above ${__dirname}`);
+  throw new Error(`No ${PACKAGE_NAME} package.json above ${__dirname}`);
 })();
 
 /** How to set up a local stack. */
@@ -55,6 +57,8 @@ export interface LocalStackOptions {
   readonly config?: ConfigMap;
   /** Extra environment variables for the CLI and so for the program and the provider. */
   readonly env?: Readonly<Record<string, string>>;
+  /** How the temporary copy's node_modules holds this package; `registry` unless given. */
+  readonly packageLayout?: PackageLayout;
   /** Skip type checking the program (ts-node transpile-only): faster, for repeated runs. */
   readonly transpileOnly?: boolean;
 }
@@ -105,8 +109,52 @@ function killProcessesIn(workDir: string): void {
 }
 
 /**
- * Creates (or selects) a stack. A temporary copy's node_modules links to the repository's, so the
- * program resolves this package and @pulumi/pulumi as a user's program would.
+ * How a program's node_modules holds this package:
+ * - `registry`: as npm installs it from the registry, a folder with package.json and the
+ *   published `files` of the built package. Pulumi then stores the provider as a `require`.
+ * - `link`: as `npm link` or a workspace leaves it, a link to the repository. Pulumi then copies
+ *   the provider's methods into state.
+ */
+export type PackageLayout = "registry" | "link";
+
+/** Pulumi finds the package.json of a module it stores from its own folder, so it sits beside. */
+const COPIED_WITH_PACKAGE = "@pulumi";
+
+/**
+ * Gives `workDir` a node_modules that holds this package in `layout`, with every other package
+ * of the repository's node_modules beside it (linked, except @pulumi, which is copied so that it
+ * sees the package as in a user's node_modules). Returns the package's folder.
+ */
+export function installPackage(workDir: string, layout: PackageLayout): string {
+  const modules = join(workDir, "node_modules");
+  const installed = join(modules, PACKAGE_NAME);
+  if (layout === "link") {
+    symlinkSync(join(REPOSITORY, "node_modules"), modules, "dir");
+    return installed;
+  }
+  mkdirSync(modules);
+  for (const entry of readdirSync(join(REPOSITORY, "node_modules"))) {
+    const source = join(REPOSITORY, "node_modules", entry);
+    if (entry === COPIED_WITH_PACKAGE) {
+      cpSync(source, join(modules, entry), { recursive: true });
+    } else if (entry !== PACKAGE_NAME) {
+      symlinkSync(source, join(modules, entry), "dir");
+    }
+  }
+  const manifest = JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")) as {
+    files: string[];
+  };
+  // The negated patterns only exclude test files, which the build does not emit.
+  for (const published of ["package.json", ...manifest.files.filter((f) => !f.startsWith("!"))]) {
+    cpSync(join(REPOSITORY, published), join(installed, published), { recursive: true });
+  }
+  return installed;
+}
+
+/**
+ * Creates (or selects) a stack. A temporary copy gets this package installed in
+ * `options.packageLayout` (default `registry`), so the program resolves it and @pulumi/pulumi as
+ * a user's program would.
  */
 export async function createLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const root = mkdtempSync(join(tmpdir(), "bucket-encryption-stack-"));
@@ -114,7 +162,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
   const workDir = options.inPlace === true ? source : join(root, "program");
   if (options.inPlace !== true) {
     cpSync(source, workDir, { recursive: true });
-    symlinkSync(join(REPOSITORY, "node_modules"), join(workDir, "node_modules"), "dir");
+    installPackage(workDir, options.packageLayout ?? "registry");
   }
   const stateDir = join(root, "state");
   const homeDir = join(root, "home");

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BucketEncryption } from "./bucketEncryption";
-import { SHIM_MODULE } from "./shim";
 
 interface Registration {
   type: string;
@@ -50,7 +49,9 @@ describe("BucketEncryption", () => {
       kmsDataEncryption: "SM4",
       onDelete: "restore",
     });
-    expect(serializedProvider).toEqual(expect.stringContaining(`require("${SHIM_MODULE}")`));
+    expect(serializedProvider).toEqual(
+      expect.stringContaining('require("pulumi-oss-bucket-encryption/process-provider")'),
+    );
   });
 
   it("exposes every output, with undefined for those the program left out", async () => {

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EncryptionRule, KmsDataEncryption, SseAlgorithm } from "../core/encryptionRule";
 import type { OnDelete, OnExisting, SignatureVersion } from "../core/inputs";
-import { createProviderShim } from "./shim";
+import * as providerShim from "./shim";
 
 /** The arguments of a `BucketEncryption`. */
 export interface BucketEncryptionArgs {
@@ -32,9 +32,6 @@ export interface BucketEncryptionArgs {
 /** The resource type token's module and type: `pulumi-nodejs:dynamic/oss:BucketEncryption`. */
 const TYPE_MODULE = "oss";
 const TYPE_NAME = "BucketEncryption";
-
-/** One provider object per process: Pulumi caches its serialized text by object identity. */
-const providerShim = createProviderShim();
 
 /** Manages the default server-side encryption rule of one OSS bucket. */
 export class BucketEncryption extends pulumi.dynamic.Resource {

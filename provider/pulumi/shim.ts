@@ -1,54 +1,44 @@
 /**
  * The provider object that `BucketEncryption` hands to Pulumi, which serializes it into the
- * `__provider` property of every resource.
+ * `__provider` property of every resource: this module's exports are that object.
  *
- * It holds no logic and captures nothing: each method `require`s this package by name when the
- * engine calls it, in the provider process, whose working directory is the program's. So the
- * stored text stays small whatever the package's size, holds no credentials, and refresh and
+ * Being a module's exports is what keeps the stored text small. When the package is installed
+ * in node_modules, Pulumi serializes a module's exports as `require("<package>/shim")`, a few
+ * hundred bytes. When the package is linked (npm link, workspaces), Pulumi copies the methods
+ * instead; so they capture nothing and load the provider by package name when the engine calls
+ * them. Either way the text holds no credentials and none of the package's code, and refresh and
  * destroy of old resources run the installed version of the package, not the one that created
  * them.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../core/inputs";
-import { BucketEncryptionProvider } from "./provider";
+import type { processProvider } from "./processProvider";
 
 type Provider = pulumi.dynamic.ResourceProvider<BucketEncryptionInputs, BucketEncryptionOutputs>;
+type Method<Name extends keyof Provider> = NonNullable<Provider[Name]>;
 
-/** The module the shim loads; the package name must equal `name` in package.json (a test checks). */
-export const SHIM_MODULE = "pulumi-oss-bucket-encryption/shim";
+// No comments inside the functions below: a linked package has them copied into every resource.
+/* eslint-disable @typescript-eslint/no-require-imports -- loading the installed package at run time is the point */
+const installed = (): ReturnType<typeof processProvider> =>
+  (
+    require("pulumi-oss-bucket-encryption/process-provider") as {
+      processProvider: typeof processProvider;
+    }
+  ).processProvider();
+/* eslint-enable @typescript-eslint/no-require-imports */
 
-let sharedProvider: BucketEncryptionProvider | undefined;
-
-/**
- * The provider that serves every resource in this process. One instance, because the engine
- * calls `configure` once per process and the other methods expect the config it gave.
- */
-export function processProvider(): BucketEncryptionProvider {
-  return (sharedProvider ??= new BucketEncryptionProvider());
-}
-
-/** The type of this module as the shim's methods see it at run time. */
-interface ShimModule {
-  processProvider: typeof processProvider;
-}
-
-/**
- * Builds the shim. Its functions hold no state: the serializer copies captured variables into
- * the text, and a captured variable would be a fresh copy at every call in the provider process.
- * Comments inside them would be copied too, into every resource's state: they have none.
- */
-export function createProviderShim(): Provider {
-  /* eslint-disable @typescript-eslint/no-require-imports -- loading the installed package at run time is the point */
-  const installed = (): BucketEncryptionProvider =>
-    (require("pulumi-oss-bucket-encryption/shim") as ShimModule).processProvider();
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return {
-    configure: (request) => installed().configure(request),
-    check: (olds, news) => installed().check(olds, news),
-    diff: (id, olds, news) => installed().diff(id, olds, news),
-    create: (inputs) => installed().create(inputs),
-    read: (id, props) => installed().read(id, props),
-    update: (id, olds, news) => installed().update(id, olds, news),
-    delete: (id, props) => installed().delete(id, props),
-  };
-}
+/** Hands the stack's configuration to the process's provider. */
+export const configure: Method<"configure"> = (request) => installed().configure(request);
+/** Validates and normalizes inputs. */
+export const check: Method<"check"> = (olds, news) => installed().check(olds, news);
+/** Compares the rule declared with the rule stored. */
+export const diff: Method<"diff"> = (id, olds, news) => installed().diff(id, olds, news);
+/** Applies the rule to the bucket. */
+export const create: Method<"create"> = (inputs) => installed().create(inputs);
+/** Reads the rule the bucket holds. */
+export const read: Method<"read"> = (id, props) => installed().read(id, props);
+/** Applies a changed rule. */
+export const update: Method<"update"> = (id, olds, news) => installed().update(id, olds, news);
+const deleteRule: Method<"delete"> = (id, props) => installed().delete(id, props);
+/** Removes (or restores) the bucket's rule. */
+export { deleteRule as delete };

@@ -19,9 +19,6 @@ const CREDENTIAL: EmulatorCredential = {
   securityToken: "e2e-sts-token-that-must-never-leak",
 };
 
-/** The most bytes `__provider` may take per resource (the shim's measured size plus headroom). */
-const MAX_PROVIDER_BYTES = 3_072;
-
 let oss: OssEmulator;
 const stacks: TestStack[] = [];
 
@@ -102,29 +99,43 @@ describe("credentials", () => {
     expectNoCredentials(providerText);
   });
 
-  it("keep the serialized provider small: it loads the installed package by name", async () => {
-    const test = await createTestStack({
-      program: "tests/e2e/program",
-      config: { endpoint: { value: oss.endpoint }, resources: { value: RESOURCES } },
-      env: {
-        ALICLOUD_ACCESS_KEY: CREDENTIAL.accessKeyId,
-        ALICLOUD_SECRET_KEY: CREDENTIAL.accessKeySecret,
-        ALICLOUD_SECURITY_TOKEN: CREDENTIAL.securityToken ?? "",
-        ALICLOUD_REGION: "cn-hangzhou",
-      },
-    });
-    stacks.push(test);
-    await test.stack.up({ onOutput: test.onOutput });
-    const [resource] = await test.bucketEncryptions();
-    const providerText = String(resource?.outputs.__provider);
-    process.stdout.write(
-      `__provider in a real state file: ${Buffer.byteLength(providerText)} bytes\n`,
-    );
-    expect(Buffer.byteLength(providerText)).toBeLessThan(MAX_PROVIDER_BYTES);
-    expect(providerText).toContain('require("pulumi-oss-bucket-encryption/shim")');
-    expect(resource?.inputs.__provider).toBe(providerText);
-    await test.stack.destroy({ onOutput: test.onOutput });
-  });
+  it.each([
+    {
+      layout: "registry",
+      maxBytes: 512,
+      loads: 'require("pulumi-oss-bucket-encryption/shim")',
+    },
+    {
+      layout: "link",
+      maxBytes: 3_072,
+      loads: 'require("pulumi-oss-bucket-encryption/process-provider")',
+    },
+  ] as const)(
+    "keep __provider small with the package in the $layout layout: it loads the package by name",
+    async ({ layout, maxBytes, loads }) => {
+      const test = await createTestStack({
+        program: "tests/e2e/program",
+        packageLayout: layout,
+        config: { endpoint: { value: oss.endpoint }, resources: { value: RESOURCES } },
+        env: {
+          ALICLOUD_ACCESS_KEY: CREDENTIAL.accessKeyId,
+          ALICLOUD_SECRET_KEY: CREDENTIAL.accessKeySecret,
+          ALICLOUD_SECURITY_TOKEN: CREDENTIAL.securityToken ?? "",
+          ALICLOUD_REGION: "cn-hangzhou",
+        },
+      });
+      stacks.push(test);
+      const { state, providerText } = await lifecycle(test);
+      process.stdout.write(
+        `__provider in a real state file, ${layout} layout: ${Buffer.byteLength(providerText)} bytes\n`,
+      );
+      expect(Buffer.byteLength(providerText)).toBeLessThan(maxBytes);
+      expect(providerText).toContain(loads);
+      expect(providerText).not.toMatch(/zod|ali-oss|PutBucketEncryption|ServerSideEncryptionRule/);
+      expectNoCredentials(state);
+      expectNoCredentials(providerText);
+    },
+  );
 
   it("missing everywhere fail up with every option named and no request sent", async () => {
     const test = await createTestStack({

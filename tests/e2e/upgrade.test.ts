@@ -3,21 +3,19 @@
  * the `__provider` stored in state only loads the installed package by name, so whatever version
  * is installed when the engine calls read or delete is the one that runs.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OssEmulator } from "../../emulator";
+import { PACKAGE_NAME } from "../../scripts/localStack";
 import {
   createTestStack,
   emulatorConfig,
-  REPOSITORY,
   resourcesConfig,
   startEmulatorWithBuckets,
   type TestStack,
 } from "../support/pulumiStack";
 
 jest.setTimeout(180_000);
-
-const PACKAGE = "pulumi-oss-bucket-encryption";
 
 let oss: OssEmulator;
 let test: TestStack;
@@ -32,37 +30,20 @@ afterAll(async () => {
 });
 
 /**
- * Installs a "newer version" of the package into the program's node_modules: the same provider,
- * wrapped so that every read and delete it serves is written to `marker`.
+ * Turns the package installed in the program's node_modules into a "newer version": the same
+ * provider, wrapped so that every read and delete it serves is written to `marker`.
  */
 function installUpgrade(workDir: string, marker: string): void {
-  const modules = join(workDir, "node_modules");
-  rmSync(modules);
-  mkdirSync(modules);
-  for (const entry of readdirSync(join(REPOSITORY, "node_modules"))) {
-    if (entry !== PACKAGE) {
-      symlinkSync(join(REPOSITORY, "node_modules", entry), join(modules, entry));
-    }
-  }
-  const upgraded = join(modules, PACKAGE);
-  mkdirSync(upgraded);
-  const installed = join(REPOSITORY, "dist/provider");
+  const installed = join(workDir, "node_modules", PACKAGE_NAME);
+  const manifestPath = join(installed, "package.json");
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { version: string };
+  writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: "99.0.0" }));
+  const moduleDir = join(installed, "dist/provider/pulumi");
+  renameSync(join(moduleDir, "processProvider.js"), join(moduleDir, "processProvider.v0.js"));
   writeFileSync(
-    join(upgraded, "package.json"),
-    JSON.stringify({
-      name: PACKAGE,
-      version: "99.0.0",
-      exports: { ".": "./index.js", "./shim": "./shim.js" },
-    }),
-  );
-  writeFileSync(
-    join(upgraded, "index.js"),
-    `module.exports = require(${JSON.stringify(join(installed, "index.js"))});\n`,
-  );
-  writeFileSync(
-    join(upgraded, "shim.js"),
+    join(moduleDir, "processProvider.js"),
     `const fs = require("node:fs");
-const current = require(${JSON.stringify(join(installed, "pulumi/shim.js"))});
+const current = require("./processProvider.v0.js");
 let provider;
 exports.processProvider = () => {
   if (provider === undefined) {

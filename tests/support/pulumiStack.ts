@@ -11,7 +11,7 @@ import {
   startOssEmulator,
 } from "../../emulator";
 import { aliOssClient } from "../../scripts/aliOssClient";
-import { createLocalStack } from "../../scripts/localStack";
+import { createLocalStack, type PackageLayout } from "../../scripts/localStack";
 import { requirePulumiCli } from "../../scripts/pulumiCli";
 
 export { REPOSITORY } from "../../scripts/localStack";
@@ -54,6 +54,8 @@ export interface TestStackOptions {
   readonly config?: ConfigMap;
   /** Extra environment variables for the CLI (and so for the provider process). */
   readonly env?: Readonly<Record<string, string>>;
+  /** How the program's node_modules holds this package; `registry` unless given. */
+  readonly packageLayout?: PackageLayout;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     transpileOnly: true,
     ...(options.config === undefined ? {} : { config: options.config }),
     ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.packageLayout === undefined ? {} : { packageLayout: options.packageLayout }),
   });
   const output: string[] = [];
   return {

@@ -1,0 +1,17 @@
+/**
+ * The provider instance that serves every resource in a provider process. The shim's methods
+ * load this module by package name (`pulumi-oss-bucket-encryption/process-provider`) when the
+ * engine calls them.
+ */
+import { BucketEncryptionProvider } from "./provider";
+
+let sharedProvider: BucketEncryptionProvider | undefined;
+
+/**
+ * The provider that serves every resource in this process. One instance, because the engine
+ * calls `configure` once per distinct serialized provider and the other methods expect the
+ * config it gave.
+ */
+export function processProvider(): BucketEncryptionProvider {
+  return (sharedProvider ??= new BucketEncryptionProvider());
+}
