@@ -133,6 +133,7 @@ describe("credentials", () => {
       expect(providerText).toContain(loads);
       expect(providerText).not.toMatch(/zod|ali-oss|PutBucketEncryption|ServerSideEncryptionRule/);
       expectNoCredentials(state);
+      expectNoCredentials(test.output.join(""));
       expectNoCredentials(providerText);
     },
   );
