@@ -17,7 +17,13 @@ import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "../emulator";
 import type { BucketEncryptionOutputs } from "../provider/core/inputs";
 import { BucketEncryptionProvider } from "../provider/pulumi/provider";
-import { createLocalStack, REPOSITORY } from "../scripts/localStack";
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import {
+  createLocalStack,
+  emulatorConfig,
+  REPOSITORY,
+  startEmulatorWithBuckets,
+} from "../scripts/localStack";
 import { ensurePulumiCli, type PulumiCli } from "../scripts/pulumiCli";
 import { aliOssClient } from "../scripts/aliOssClient";
 
@@ -69,24 +75,16 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-/** An emulator with buckets bench-0 ... bench-(count-1). */
-async function emulatorWithBuckets(count: number): Promise<OssEmulator> {
-  const oss = await startOssEmulator();
-  const client = aliOssClient(oss.endpoint);
-  for (let index = 0; index < count; index++) {
-    await client.putBucket(`bench-${index}`);
-  }
-  return oss;
+/** An emulator with buckets bench-0 ... bench-(count-1), as the benchmark programs name them. */
+function emulatorWithBuckets(count: number): Promise<OssEmulator> {
+  return startEmulatorWithBuckets(Array.from({ length: count }, (_, index) => `bench-${index}`));
 }
 
-function stackConfig(oss: OssEmulator, count: number, sseAlgorithm = "AES256") {
+function stackConfig(oss: OssEmulator, count: number): ConfigMap {
   return {
     count: { value: String(count) },
-    sseAlgorithm: { value: sseAlgorithm },
-    endpoint: { value: oss.endpoint },
-    "alicloud:region": { value: "cn-hangzhou" },
-    "alicloud:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
-    "alicloud:secretKey": { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
+    sseAlgorithm: { value: "AES256" },
+    ...emulatorConfig(oss),
   };
 }
 

@@ -6,14 +6,9 @@
  * behind Pulumi's back, shows `pulumi refresh` catching the drift, repairs it with `pulumi up`,
  * and destroys. Exits 0 only when every step did what it claims.
  */
-import {
-  DEFAULT_CREDENTIAL,
-  type OssEmulator,
-  startOssEmulator,
-  type StoredRule,
-} from "../emulator";
+import { type OssEmulator, startOssEmulator, type StoredRule } from "../emulator";
 import { aliOssClient } from "./aliOssClient";
-import { createLocalStack, type LocalStack } from "./localStack";
+import { createLocalStack, emulatorConfig, type LocalStack } from "./localStack";
 import { ensurePulumiCli } from "./pulumiCli";
 
 const BUCKET = "demo-bucket";
@@ -88,10 +83,7 @@ async function main(): Promise<void> {
         bucket: { value: BUCKET },
         sseAlgorithm: { value: "KMS" },
         kmsMasterKeyId: { value: CMK },
-        endpoint: { value: oss.endpoint },
-        "alicloud:region": { value: "cn-hangzhou" },
-        "alicloud:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
-        "alicloud:secretKey": { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
+        ...emulatorConfig(oss),
       },
     });
     const { stack } = local;

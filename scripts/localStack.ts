@@ -1,7 +1,8 @@
 /**
  * A Pulumi stack on this machine, fully offline: a program of this repository (in place, or a
  * temporary copy), a file state backend of its own, the pinned CLI, driven by the Automation API.
- * The demo, the end-to-end tests and the benchmark all run the real engine through it.
+ * The demo, the end-to-end tests and the benchmark all run the real engine through it, against
+ * the local OSS endpoint set up here too.
  */
 import {
   cpSync,
@@ -22,6 +23,14 @@ import {
   PulumiCommand,
   type Stack,
 } from "@pulumi/pulumi/automation";
+import {
+  DEFAULT_CREDENTIAL,
+  type EmulatorCredential,
+  type OssEmulator,
+  type OssEmulatorOptions,
+  startOssEmulator,
+} from "../emulator";
+import { aliOssClient } from "./aliOssClient";
 import type { PulumiCli } from "./pulumiCli";
 import { offlineEnvironment } from "./pulumiEnvironment";
 
@@ -71,6 +80,8 @@ export interface LocalStack {
   readonly workDir: string;
   /** The environment the CLI runs with, the caller's extra variables included. */
   readonly env: Readonly<Record<string, string>>;
+  /** The folder of the stack's file state backend. */
+  readonly stateDir: string;
   /** The state file as the backend stores it on disk (secrets encrypted). */
   readonly stateFileText: () => string;
   /** Stops what the stack left running and removes everything it created. */
@@ -189,6 +200,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     stackName,
     workDir,
     env,
+    stateDir,
     stateFileText: () =>
       readFileSync(
         join(stateDir, ".pulumi/stacks", projectName(workDir), `${stackName}.json`),
@@ -203,4 +215,39 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Stack config that points a program at the local OSS endpoint: its endpoint, a region, and the
+ * key pair as secret stack config (the emulator's default pair unless given).
+ */
+export function emulatorConfig(
+  oss: OssEmulator,
+  credential: EmulatorCredential = DEFAULT_CREDENTIAL,
+): ConfigMap {
+  return {
+    endpoint: { value: oss.endpoint },
+    "alicloud:region": { value: "cn-hangzhou" },
+    "alicloud:accessKey": { value: credential.accessKeyId, secret: true },
+    "alicloud:secretKey": { value: credential.accessKeySecret, secret: true },
+  };
+}
+
+/**
+ * Starts a local OSS endpoint (see `startOssEmulator`) that already holds `buckets`, without
+ * rules, and with its counters and request log cleared.
+ */
+export async function startEmulatorWithBuckets(
+  buckets: readonly string[],
+  options: OssEmulatorOptions = {},
+): Promise<OssEmulator> {
+  const oss = await startOssEmulator(options);
+  const client = aliOssClient(oss.endpoint, {
+    credential: options.credentials?.[0] ?? DEFAULT_CREDENTIAL,
+  });
+  for (const bucket of buckets) {
+    await client.putBucket(bucket);
+  }
+  oss.clearRequests();
+  return oss;
 }

@@ -130,7 +130,7 @@ describe.each(["SIGINT", "SIGKILL"] as const)("a pulumi up killed with %s", (sig
     if (signal === "SIGKILL") {
       // A write cut short can leave an empty metadata sidecar in the file backend (the checkpoint
       // itself is replaced atomically): remove it, or Pulumi fails with "failed to load checkpoint: EOF".
-      removeEmptySidecars(test.env.PULUMI_BACKEND_URL?.replace(/^file:\/\//, "") ?? "");
+      removeEmptySidecars(test.stateDir);
       // The killed CLI could not release the stack lock: remove it, the process being gone.
       await test.stack.cancel();
     }

@@ -3,18 +3,10 @@
  * state backend (see scripts/localStack.ts), its CLI output collected, its state inspectable.
  */
 import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
-import {
-  DEFAULT_CREDENTIAL,
-  type EmulatorCredential,
-  type OssEmulator,
-  type OssEmulatorOptions,
-  startOssEmulator,
-} from "../../emulator";
-import { aliOssClient } from "../../scripts/aliOssClient";
 import { createLocalStack, type PackageLayout } from "../../scripts/localStack";
 import { requirePulumiCli } from "../../scripts/pulumiCli";
 
-export { REPOSITORY } from "../../scripts/localStack";
+export { emulatorConfig, REPOSITORY, startEmulatorWithBuckets } from "../../scripts/localStack";
 
 /** A stack in a temporary copy of a program, with its output collected. */
 export interface TestStack {
@@ -23,6 +15,8 @@ export interface TestStack {
   readonly workDir: string;
   /** The environment the CLI runs with. */
   readonly env: Readonly<Record<string, string>>;
+  /** The folder of the stack's file state backend. */
+  readonly stateDir: string;
   /** Everything the CLI printed, across all operations run with `onOutput`. */
   readonly output: string[];
   /** Collects output for one operation: pass as `onOutput`. */
@@ -77,6 +71,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     stack: local.stack,
     workDir: local.workDir,
     env: local.env,
+    stateDir: local.stateDir,
     output,
     onOutput: (text) => output.push(text),
     stateFileText: local.stateFileText,
@@ -88,39 +83,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   };
 }
 
-/**
- * Stack config that points a program at the emulator: its endpoint, a region, and the key pair as
- * secret stack config (the emulator's default pair unless given).
- */
-export function emulatorConfig(
-  oss: OssEmulator,
-  credential: EmulatorCredential = DEFAULT_CREDENTIAL,
-): ConfigMap {
-  return {
-    endpoint: { value: oss.endpoint },
-    "alicloud:region": { value: "cn-hangzhou" },
-    "alicloud:accessKey": { value: credential.accessKeyId, secret: true },
-    "alicloud:secretKey": { value: credential.accessKeySecret, secret: true },
-  };
-}
-
 /** The test program's `resources` config: one BucketEncryption per entry. */
 export function resourcesConfig(resources: readonly Record<string, unknown>[]): ConfigMap {
   return { resources: { value: JSON.stringify(resources) } };
-}
-
-/** Starts an emulator (see `startOssEmulator`) that already holds `buckets`, without rules. */
-export async function startEmulatorWithBuckets(
-  buckets: readonly string[],
-  options: OssEmulatorOptions = {},
-): Promise<OssEmulator> {
-  const oss = await startOssEmulator(options);
-  const client = aliOssClient(oss.endpoint, {
-    credential: options.credentials?.[0] ?? DEFAULT_CREDENTIAL,
-  });
-  for (const bucket of buckets) {
-    await client.putBucket(bucket);
-  }
-  oss.clearRequests();
-  return oss;
 }
