@@ -11,6 +11,7 @@
  * Every figure is the median of repeated runs, with the spread (min-max). Starts its own emulator
  * and state backends; needs the Pulumi CLI (`ensurePulumiCli` builds it on the first run).
  */
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
@@ -31,6 +32,7 @@ const SIZES = [10, 50, 200];
 const REPEATS = 3;
 const PARALLELISM = 16;
 const LATENCY_SAMPLES = 200;
+const LOAD_SAMPLES = 10;
 const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
 type Operation = (typeof OPERATIONS)[number];
 const VARIANTS = ["provider", "floor"] as const;
@@ -240,6 +242,37 @@ async function latencies() {
   return results;
 }
 
+/**
+ * Milliseconds a fresh Node.js process takes to load `module`, after the @pulumi/pulumi that
+ * every dynamic provider process loads anyway (the engine floor's too).
+ */
+function loadMs(module: string): number {
+  const script = [
+    'require("@pulumi/pulumi");',
+    "const started = process.hrtime.bigint();",
+    `require(${JSON.stringify(module)});`,
+    "process.stdout.write(String(Number(process.hrtime.bigint() - started) / 1e6));",
+  ].join(" ");
+  return Number(
+    execFileSync(process.execPath, ["-e", script], { cwd: REPOSITORY, encoding: "utf8" }),
+  );
+}
+
+/** What a provider process loads beyond the engine floor's: its fixed cost per operation. */
+function fixedCosts(): { what: string; samples: number[] }[] {
+  const modules = [
+    {
+      what: "the provider, with its validation (zod)",
+      module: require.resolve("../provider/pulumi/processProvider"),
+    },
+    { what: "ali-oss, on the first OSS call", module: "ali-oss" },
+  ];
+  return modules.map(({ what, module }) => ({
+    what,
+    samples: Array.from({ length: LOAD_SAMPLES }, () => loadMs(module)),
+  }));
+}
+
 async function main(): Promise<void> {
   const started = new Date();
   const cli = await ensurePulumiCli(log);
@@ -279,6 +312,9 @@ async function main(): Promise<void> {
   log("Measuring single-operation latency");
   const latency = await latencies();
 
+  log("Measuring the provider process's fixed cost");
+  const fixedCost = fixedCosts();
+
   writeFileSync(
     join(REPOSITORY, "BENCHMARKS.md"),
     report({
@@ -290,6 +326,7 @@ async function main(): Promise<void> {
       stateBytes,
       times,
       latency,
+      fixedCost,
     }),
   );
   log(`Wrote BENCHMARKS.md in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
@@ -324,6 +361,7 @@ interface ReportFacts {
   readonly stateBytes: Record<Variant, number[]>;
   readonly times: Record<string, Record<Variant, Record<Operation, number[]>>>;
   readonly latency: { operation: string; provider: number[]; raw: number[] }[];
+  readonly fixedCost: { what: string; samples: number[] }[];
 }
 
 /** The benchmark targets, each with what was measured and whether it was met. */
@@ -426,7 +464,9 @@ function report(facts: ReportFacts): string {
     "Where the time over the engine floor goes: every resource's read, write or removal is a real",
     "OSS call (the single-operation table below: a millisecond or two each), where the floor returns",
     "at once; and the provider process loads its validation and OSS client once, a fixed cost that",
-    "weighs most on the shortest operation, refresh.",
+    "weighs most on the shortest operation, refresh (measured below). Between runs of this",
+    "benchmark the ratios move by a tenth or more (compare the spreads): a ratio near 1.25 can land",
+    "on either side of the target.",
     "Three fixes came out of these measurements. The provider is stored as a `require` of the",
     "installed shim module: in an earlier run, with a 2,285-byte copy of its seven methods in",
     "`__provider`, up and destroy at N = 200 took 1.36 and 1.35 times the floor, because Pulumi",
@@ -445,6 +485,18 @@ function report(facts: ReportFacts): string {
       const ours = summarize(provider).median;
       const floor = summarize(raw).median;
       return `| ${operation} | ${ours.toFixed(2)} (${percentile(provider, 0.1).toFixed(2)}-${percentile(provider, 0.9).toFixed(2)}) | ${floor.toFixed(2)} (${percentile(raw, 0.1).toFixed(2)}-${percentile(raw, 0.9).toFixed(2)}) | ${(ours / floor).toFixed(2)} |`;
+    }),
+    "",
+    "## The provider process's fixed cost",
+    "",
+    `What a provider process loads beyond the engine floor's (which loads @pulumi/pulumi too), once per`,
+    `process: ${LOAD_SAMPLES} fresh Node.js processes each.`,
+    "",
+    "| what | median ms (min-max) |",
+    "|---|---|",
+    ...facts.fixedCost.map(({ what, samples }) => {
+      const summary = summarize(samples);
+      return `| ${what} | ${summary.median.toFixed(0)} (${summary.min.toFixed(0)}-${summary.max.toFixed(0)}) |`;
     }),
     "",
   ];
