@@ -47,6 +47,8 @@ export interface SignedRequest {
   readonly bucket: string | undefined;
   readonly key: string | undefined;
   readonly query: QueryParameters;
+  /** The region the Host names (`<bucket>.oss-<region>.aliyuncs.com`), if any. */
+  readonly hostRegion: string | undefined;
 }
 
 /** Parses `yyyymmddTHHMMSSZ`. */
@@ -125,14 +127,17 @@ function signatureMismatch(accessKeyId: string, stringToSign: string, provided: 
 /**
  * Authenticates a request and returns the credential that signed it.
  *
+ * @param region the emulator's region: a V4 signature must be scoped to it (and to the region the
+ *   Host names, when it names one).
  * @throws OssError with the code OSS would answer: AccessDenied (no signature or no date),
  *   InvalidAccessKeyId, InvalidSecurityToken, SecurityTokenExpired, RequestTimeTooSkewed,
- *   SignatureDoesNotMatch.
+ *   InvalidArgument (a V4 signature for another region), SignatureDoesNotMatch.
  */
 export function authenticate(
   request: SignedRequest,
   credentials: readonly EmulatorCredential[],
   now: Date,
+  region: string,
 ): EmulatorCredential {
   const { headers } = request;
   const header = headers.authorization;
@@ -147,6 +152,9 @@ export function authenticate(
     checkClock(parseCompactDate(ossDate), ossDate, now);
     if (!ossDate.startsWith(`${v4.date}T`)) {
       throw signatureMismatch(v4.accessKeyId, "", v4.signature);
+    }
+    if (v4.region !== region || (request.hostRegion ?? region) !== region) {
+      throw new OssError(400, "InvalidArgument", MESSAGES.InvalidSigningRegion);
     }
     const canonical = canonicalRequestV4(
       request.method,

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_CREDENTIAL } from "./auth";
 import { type Fault, type FaultOptions, type FaultTarget, statusOfCode } from "./faults";
 import { startOssEmulator } from "./index";
-import { OPERATIONS } from "./operations";
+import { DEFAULT_REGION, OPERATIONS } from "./operations";
 
 const USAGE = `Usage: oss-emulator [options]
 
@@ -26,6 +26,7 @@ const USAGE = `Usage: oss-emulator [options]
   --error-codes A,B           the codes random failures use (default: the 503 throttling codes)
   --seed N                    seed of the random failures
   --clock-offset MS           run the emulator's clock MS milliseconds ahead (negative: behind)
+  --region REGION             the region it serves; V4 signatures must be scoped to it (default ${DEFAULT_REGION})
 
 OP is an OSS operation (${OPERATIONS.join(", ")}) or * for any, optionally
 followed by @BUCKET to hit only that bucket's calls.`;
@@ -107,6 +108,7 @@ async function main(argv: string[]): Promise<void> {
       "error-codes": { type: "string" },
       seed: { type: "string" },
       "clock-offset": { type: "string" },
+      region: { type: "string", default: DEFAULT_REGION },
       help: { type: "boolean", default: false },
     },
   });
@@ -147,6 +149,7 @@ async function main(argv: string[]): Promise<void> {
     ...(values["clock-offset"] === undefined
       ? {}
       : { clockOffsetMs: number("--clock-offset", values["clock-offset"]) }),
+    region: values.region,
   });
   process.stdout.write(`${emulator.endpoint}\n`);
   process.stdout.write(`access key id: ${values["access-key-id"]}\n`);

@@ -14,6 +14,7 @@ import { createAdmin } from "./admin";
 import { DEFAULT_CREDENTIAL, type EmulatorCredential } from "./auth";
 import { type FaultOptions, FaultPlan } from "./faults";
 import { type RequestRecord, RequestJournal } from "./journal";
+import { DEFAULT_REGION } from "./operations";
 import { createOssServer } from "./server";
 import { EmulatorState, type StoredBucket } from "./state";
 
@@ -37,12 +38,16 @@ export interface OssEmulatorOptions {
   readonly faults?: FaultOptions;
   /** Milliseconds added to the emulator's clock, to act as if clients were skewed. */
   readonly clockOffsetMs?: number;
+  /** The region it serves, e.g. `cn-hangzhou` (the default): V4 signatures must be scoped to it. */
+  readonly region?: string;
 }
 
 /** A running emulator. */
 export interface OssEmulator {
   /** `http://<host>:<port>`, to give as the `endpoint`. */
   readonly endpoint: string;
+  /** The region it serves. */
+  readonly region: string;
   /** The key pairs accepted now. */
   readonly credentials: readonly EmulatorCredential[];
   /** Replaces the accepted key pairs (e.g. to expire an STS token). */
@@ -73,6 +78,7 @@ export async function startOssEmulator(options: OssEmulatorOptions = {}): Promis
     journal,
     credentials: () => credentials,
     clockOffsetMs: options.clockOffsetMs ?? 0,
+    region: options.region ?? DEFAULT_REGION,
     admin: createAdmin(state, faults, journal),
   });
   const host = options.host ?? "127.0.0.1";
@@ -86,6 +92,7 @@ export async function startOssEmulator(options: OssEmulatorOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    region: options.region ?? DEFAULT_REGION,
     get credentials() {
       return credentials;
     },

@@ -67,7 +67,7 @@ export interface OperationContext {
   readonly region: string;
 }
 
-/** The region buckets are created in when the Host names none (path-style requests to an IP). */
+/** The region an emulator serves unless told otherwise. */
 export const DEFAULT_REGION = "cn-hangzhou";
 
 /** Bucket names: 3-63 lowercase letters, digits and hyphens, alphanumeric at both ends. */

@@ -56,5 +56,6 @@ export const MESSAGES = {
   SecurityTokenExpired: "The security token you provided has expired.",
   InvalidSecurityToken: "The security token you provided is invalid.",
   InvalidDigest: "The Content-MD5 you specified is not valid.",
+  InvalidSigningRegion: "Invalid signing region in Authorization header.",
   NotImplemented: "This operation is not emulated by the local OSS endpoint.",
 } as const;

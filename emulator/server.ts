@@ -9,13 +9,7 @@ import { resolveAddress } from "./addressing";
 import { authenticate, type EmulatorCredential } from "./auth";
 import type { FaultPlan } from "./faults";
 import type { RequestJournal } from "./journal";
-import {
-  DEFAULT_REGION,
-  HANDLERS,
-  identifyOperation,
-  type OssRequest,
-  type OssResponse,
-} from "./operations";
+import { HANDLERS, identifyOperation, type OssRequest, type OssResponse } from "./operations";
 import { MESSAGES, OssError } from "./ossError";
 import type { Headers, QueryParameters } from "./signing";
 import type { EmulatorState } from "./state";
@@ -30,6 +24,8 @@ export interface ServerParts {
   readonly credentials: () => readonly EmulatorCredential[];
   /** Milliseconds added to the server's clock, to emulate a skewed client. */
   readonly clockOffsetMs: number;
+  /** The region this endpoint serves, e.g. `cn-hangzhou`: V4 signatures must be scoped to it. */
+  readonly region: string;
   /** Answers admin requests (`/_emulator/...`). */
   readonly admin: (method: string, path: string, body: string) => Promise<OssResponse>;
 }
@@ -218,9 +214,11 @@ export function createOssServer(parts: ServerParts): Server {
           bucket: address.bucket,
           key: address.key,
           query: request.query,
+          hostRegion: address.region,
         },
         parts.credentials(),
         now,
+        parts.region,
       );
       accessKeyId = caller.accessKeyId;
       if (caller.deniedOperations?.includes(operation) === true) {
@@ -234,7 +232,7 @@ export function createOssServer(parts: ServerParts): Server {
         request,
         state: parts.state,
         caller,
-        region: address.region ?? DEFAULT_REGION,
+        region: address.region ?? parts.region,
       });
     } catch (error) {
       if (!(error instanceof OssError)) {

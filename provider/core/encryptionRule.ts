@@ -37,19 +37,37 @@ export function rulesEqual(a: EncryptionRule, b: EncryptionRule): boolean {
 }
 
 /**
- * Describes a rule in words for messages, e.g. `KMS with key "key-1" and SM4 data encryption`
- * or `KMS with the KMS-managed default key`.
+ * Describes a rule in words for messages and logs, e.g. `KMS with a customer master key and SM4
+ * data encryption` or `KMS with the KMS-managed default key`.
+ *
+ * Key ids are never printed: a program may pass one as a secret, and a message or log line cannot
+ * be marked secret. The outputs (`kmsMasterKeyId`, `priorRule`) carry them, secret when given so.
  */
 export function describeRule(rule: EncryptionRule): string {
   if (rule.sseAlgorithm !== "KMS") {
     return rule.sseAlgorithm;
   }
   const key =
-    rule.kmsMasterKeyId === undefined
-      ? "the KMS-managed default key"
-      : `key "${rule.kmsMasterKeyId}"`;
+    rule.kmsMasterKeyId === undefined ? "the KMS-managed default key" : "a customer master key";
   const data = rule.kmsDataEncryption === undefined ? "" : " and SM4 data encryption";
   return `KMS with ${key}${data}`;
+}
+
+/**
+ * Says how `found` differs from another rule for a message, e.g. `(SM4) that differs from the
+ * declared one (AES256)`, with `otherName` naming the other rule. When the two read alike they
+ * differ only in their key ids, and it says so without printing them.
+ */
+export function describeDifference(
+  found: EncryptionRule,
+  other: EncryptionRule,
+  otherName: string,
+): string {
+  const foundWords = describeRule(found);
+  const otherWords = describeRule(other);
+  return foundWords === otherWords
+    ? `(${foundWords}) with a key id other than ${otherName}'s`
+    : `(${foundWords}) that differs from ${otherName} (${otherWords})`;
 }
 
 /** Builds a canonical rule, leaving out the optional fields that are undefined. */

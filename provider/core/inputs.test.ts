@@ -226,6 +226,30 @@ describe("checkInputs names the property and what is allowed", () => {
       'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got ""',
     ],
     [
+      "an algorithm spelt with the long s (U+017F), which Unicode upper-cases to S",
+      { bucket: "logs", sseAlgorithm: "\u017Fm4" },
+      "sseAlgorithm",
+      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "\u017Fm4"',
+    ],
+    [
+      "an algorithm ending in the long s",
+      { bucket: "logs", sseAlgorithm: "km\u017F" },
+      "sseAlgorithm",
+      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "km\u017F"',
+    ],
+    [
+      "data encryption spelt with the long s",
+      { bucket: "logs", sseAlgorithm: "KMS", kmsDataEncryption: "\u017Fm4" },
+      "kmsDataEncryption",
+      'kmsDataEncryption must be one of SM4 (any letter case); got "\u017Fm4"',
+    ],
+    [
+      "a signature version with the Kelvin sign (U+212A), which Unicode lower-cases to k",
+      { bucket: "logs", sseAlgorithm: "AES256", signatureVersion: "v\u212A" },
+      "signatureVersion",
+      'signatureVersion must be one of "v4", "v1"; got "v\u212A"',
+    ],
+    [
       "a boolean algorithm",
       { bucket: "logs", sseAlgorithm: true },
       "sseAlgorithm",

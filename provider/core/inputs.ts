@@ -53,10 +53,24 @@ export interface BucketEncryptionInputs {
   readonly onDelete: OnDelete;
 }
 
-/** The outputs of a `BucketEncryption`: the canonical inputs plus the rule found at create. */
+/**
+ * Where a resource's bucket is: the region and endpoint its calls used when it was created (or
+ * when its declared `region`/`endpoint` last changed). Recorded so that refresh, update and
+ * destroy keep calling the same place when the stack config or the environment changes.
+ */
+export interface OssLocation {
+  /** The region id without the `oss-` prefix, e.g. `cn-hangzhou`. */
+  readonly region: string;
+  /** The endpoint origin, e.g. `https://oss-cn-hangzhou.aliyuncs.com`. */
+  readonly endpoint: string;
+}
+
+/** The outputs of a `BucketEncryption`: the canonical inputs, the rule found at create, the location. */
 export interface BucketEncryptionOutputs extends BucketEncryptionInputs {
   /** The rule the bucket held when the resource was created; absent when it had none. */
   readonly priorRule?: EncryptionRule;
+  /** Where the calls go; absent in states written before it was recorded. */
+  readonly location?: OssLocation;
 }
 
 /** One invalid input: the property and a sentence saying what is wrong and what is allowed. */
@@ -116,17 +130,30 @@ function stringInput(property: string, accepts: string) {
   });
 }
 
-/** A case-insensitive choice among upper-case values, stored upper case; errors echo the input. */
+/**
+ * Upper-cases ASCII letters only. `String.prototype.toUpperCase` follows Unicode, where `ſ`
+ * (U+017F) becomes `S`, so `ſm4` would pass for SM4.
+ */
+function asciiUpperCase(text: string): string {
+  return text.replace(/[a-z]/g, (letter) => String.fromCharCode(letter.charCodeAt(0) - 32));
+}
+
+/** Lower-cases ASCII letters only (see `asciiUpperCase`). */
+function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]/g, (letter) => String.fromCharCode(letter.charCodeAt(0) + 32));
+}
+
+/** A choice among upper-case values in any ASCII letter case, stored upper case; errors echo the input. */
 function upperCaseChoice<const T extends readonly [string, ...string[]]>(
   property: string,
   choices: T,
 ) {
   const accepts = `one of ${choices.join(", ")} (any letter case)`;
   return stringInput(property, accepts)
-    .refine((value) => choices.includes(value.toUpperCase()), {
+    .refine((value) => choices.includes(asciiUpperCase(value)), {
       error: (issue) => `${property} must be ${accepts}; got ${echo(String(issue.input))}`,
     })
-    .transform((value) => value.toUpperCase() as T[number]);
+    .transform((value) => asciiUpperCase(value) as T[number]);
 }
 
 /** An exact choice among lower-case values. */
@@ -222,7 +249,7 @@ const inputFieldsSchema = z.strictObject(
     endpoint: emptyAsAbsent(endpointSchema),
     signatureVersion: emptyAsAbsent(
       stringInput("signatureVersion", `"v4" or "v1"`)
-        .transform((version) => version.toLowerCase())
+        .transform(asciiLowerCase)
         .pipe(exactChoice("signatureVersion", SIGNATURE_VERSIONS)),
     ),
     onExisting: emptyAsAbsent(exactChoice("onExisting", ON_EXISTING_MODES)),

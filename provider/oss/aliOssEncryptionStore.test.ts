@@ -3,10 +3,11 @@ import {
   type ScriptedHttpServer,
   startScriptedHttpServer,
 } from "../../tests/support/scriptedHttpServer";
-import { AliOssEncryptionStore, type StoreTimings } from "./aliOssEncryptionStore";
+import { AliOssEncryptionStore } from "./aliOssEncryptionStore";
 import { Credentials, type OssConnection } from "./connection";
 import { OssRequestError } from "./errors";
-import type { Clock } from "./retry";
+import { type Clock, SYSTEM_CLOCK } from "./retry";
+import type { StoreTimings } from "./storeTimings";
 
 const SECRET = "test-secret-value";
 const TOKEN = "test-sts-token";
@@ -111,6 +112,12 @@ describe("AliOssEncryptionStore.write and remove", () => {
     await expect(storeFor().remove("logs")).resolves.toBeUndefined();
   });
 
+  it("treats NoSuchServerSideEncryptionRule on removal as done, as OSS may answer for a bucket without a rule", async () => {
+    server.answer(ossError(404, "NoSuchServerSideEncryptionRule"));
+    await expect(storeFor().remove("logs")).resolves.toBeUndefined();
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("accepts OSS's 204 for a removal", async () => {
     server.answer({ status: 204 });
     await expect(storeFor().remove("logs")).resolves.toBeUndefined();
@@ -153,6 +160,28 @@ describe("AliOssEncryptionStore retries", () => {
     await expect(storeFor().read("logs")).rejects.toThrow(
       'GetBucketEncryption on bucket "logs" failed with ResponseTimeoutError (after 4 attempts): Response timeout for 300ms.',
     );
+  });
+
+  it("bounds the last attempt by the time left before the deadline, not a whole request timeout", async () => {
+    server.answer(...Array.from({ length: 4 }, () => ({ delayMs: 1_000, status: 200 })));
+    const timings: StoreTimings = {
+      requestTimeoutMs: 300,
+      retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 2, deadlineMs: 450 },
+    };
+    const connection: OssConnection = {
+      endpoint: server.endpoint,
+      region: "cn-hangzhou",
+      signatureVersion: "v4",
+      credentials: new Credentials("test-id", SECRET, undefined, "test credentials"),
+    };
+    const error = await new AliOssEncryptionStore(connection, timings, SYSTEM_CLOCK)
+      .read("logs")
+      .catch((caught: unknown) => caught);
+    const [, secondTimeout] =
+      /after 2 attempts\): Response timeout for (\d+)ms\.$/.exec(String(error)) ?? [];
+    // The first attempt takes its 300 ms; the second gets what is left of the 450 ms.
+    expect(Number(secondTimeout)).toBeGreaterThan(0);
+    expect(Number(secondTimeout)).toBeLessThan(160);
   });
 
   it("fails at once on AccessDenied with the RAM action to grant, never with the secret", async () => {

@@ -10,14 +10,9 @@ import type { EncryptionRule } from "../core/encryptionRule";
 import type { OssConnection } from "./connection";
 import type { BucketEncryptionState, EncryptionStore } from "./encryptionStore";
 import { failureOf, isRetryable, type OssOperation, OssRequestError } from "./errors";
-import {
-  type Clock,
-  DEFAULT_RETRY_POLICY,
-  type RetryPolicy,
-  SYSTEM_CLOCK,
-  withRetries,
-} from "./retry";
+import { type Clock, SYSTEM_CLOCK, withRetries } from "./retry";
 import { ruleFromBody, ruleToXml } from "./ruleXml";
+import { DEFAULT_STORE_TIMINGS, type StoreTimings } from "./storeTimings";
 
 /** The request parameters of ali-oss's signed request path that this store uses. */
 interface SignedRequest {
@@ -35,20 +30,6 @@ interface SignedRequest {
 interface SignedRequestClient {
   request(params: SignedRequest): Promise<{ readonly data: unknown }>;
 }
-
-/** How patient the store is with OSS. */
-export interface StoreTimings {
-  /** The retry policy for every operation. */
-  readonly retry: RetryPolicy;
-  /** How long one request may take before it is abandoned (and retried). */
-  readonly requestTimeoutMs: number;
-}
-
-/** The default timings: the default retry policy and a 10 s request timeout. */
-export const DEFAULT_STORE_TIMINGS: StoreTimings = {
-  retry: DEFAULT_RETRY_POLICY,
-  requestTimeoutMs: 10_000,
-};
 
 const OPERATION_OF = {
   GET: "GetBucketEncryption",
@@ -109,7 +90,8 @@ export class AliOssEncryptionStore implements EncryptionStore {
   }
 
   async remove(bucket: string): Promise<void> {
-    await this.send(bucket, "DELETE", ["NoSuchBucket"], {});
+    // OSS may answer a bucket without a rule either way: 204, or 404 NoSuchServerSideEncryptionRule.
+    await this.send(bucket, "DELETE", ["NoSuchBucket", "NoSuchServerSideEncryptionRule"], {});
   }
 
   /**
@@ -123,15 +105,16 @@ export class AliOssEncryptionStore implements EncryptionStore {
     body: Pick<SignedRequest, "xmlResponse" | "mime" | "content">,
   ): Promise<SendResult> {
     const operation = OPERATION_OF[method];
-    const request: SignedRequest = {
-      method,
-      bucket,
-      subres: "encryption",
-      successStatuses: SUCCESS_STATUSES,
-      timeout: this.timings.requestTimeoutMs,
-      ...body,
-    };
-    const attempt = async (): Promise<SendResult> => {
+    const attempt = async (timeLeftMs: number): Promise<SendResult> => {
+      const request: SignedRequest = {
+        method,
+        bucket,
+        subres: "encryption",
+        successStatuses: SUCCESS_STATUSES,
+        // No attempt may outlast the retry deadline.
+        timeout: Math.max(1, Math.min(this.timings.requestTimeoutMs, timeLeftMs)),
+        ...body,
+      };
       try {
         const response = await this.client.request(request);
         return { kind: "answered", data: response.data };

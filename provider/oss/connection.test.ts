@@ -3,11 +3,13 @@ import {
   type ConfigReader,
   ConnectionSettingsError,
   Credentials,
+  type DeclaredLocation,
   type Environment,
   resolveConnection,
+  resolveLocation,
 } from "./connection";
 
-const V4 = { signatureVersion: "v4" } as const;
+const HANGZHOU = { region: "cn-hangzhou", endpoint: "https://oss-cn-hangzhou.aliyuncs.com" };
 
 function configOf(values: Record<string, string>): ConfigReader {
   return (key) => values[key];
@@ -33,11 +35,13 @@ const ALICLOUD_ENV: Environment = {
   ALICLOUD_REGION: "oss-cn-shenzhen",
 };
 
-function summary(connection: ReturnType<typeof resolveConnection>) {
-  const { credentials } = connection;
+/** The location and credentials a connection resolves to, the secrets included. */
+function resolved(declared: DeclaredLocation, config: ConfigReader, env: Environment) {
+  const location = resolveLocation(declared, config, env);
+  const { credentials, signatureVersion } = resolveConnection(location, "v4", config, env);
   return {
-    endpoint: connection.endpoint,
-    region: connection.region,
+    ...location,
+    signatureVersion,
     accessKeyId: credentials.accessKeyId,
     accessKeySecret: credentials.accessKeySecret,
     securityToken: credentials.securityToken,
@@ -45,13 +49,12 @@ function summary(connection: ReturnType<typeof resolveConnection>) {
   };
 }
 
-describe("resolveConnection", () => {
-  it("prefers the stack config over both environments", () => {
-    expect(
-      summary(resolveConnection(V4, FULL_CONFIG, { ...ALIBABA_ENV, ...ALICLOUD_ENV })),
-    ).toStrictEqual({
+describe("resolveLocation and resolveConnection", () => {
+  it("prefer the stack config over both environments", () => {
+    expect(resolved({}, FULL_CONFIG, { ...ALIBABA_ENV, ...ALICLOUD_ENV })).toStrictEqual({
       endpoint: "https://oss-cn-shanghai.aliyuncs.com",
       region: "cn-shanghai",
+      signatureVersion: "v4",
       accessKeyId: "config-id",
       accessKeySecret: "config-secret",
       securityToken: "config-token",
@@ -59,12 +62,11 @@ describe("resolveConnection", () => {
     });
   });
 
-  it("falls back to ALIBABA_CLOUD_* before ALICLOUD_*", () => {
-    expect(
-      summary(resolveConnection(V4, configOf({}), { ...ALIBABA_ENV, ...ALICLOUD_ENV })),
-    ).toStrictEqual({
+  it("fall back to ALIBABA_CLOUD_* before ALICLOUD_*", () => {
+    expect(resolved({}, configOf({}), { ...ALIBABA_ENV, ...ALICLOUD_ENV })).toStrictEqual({
       endpoint: "https://oss-cn-beijing.aliyuncs.com",
       region: "cn-beijing",
+      signatureVersion: "v4",
       accessKeyId: "alibaba-id",
       accessKeySecret: "alibaba-secret",
       securityToken: undefined,
@@ -72,10 +74,11 @@ describe("resolveConnection", () => {
     });
   });
 
-  it("falls back to ALICLOUD_* and strips the oss- prefix of its region", () => {
-    expect(summary(resolveConnection(V4, configOf({}), ALICLOUD_ENV))).toStrictEqual({
+  it("fall back to ALICLOUD_* and strip the oss- prefix of its region", () => {
+    expect(resolved({}, configOf({}), ALICLOUD_ENV)).toStrictEqual({
       endpoint: "https://oss-cn-shenzhen.aliyuncs.com",
       region: "cn-shenzhen",
+      signatureVersion: "v4",
       accessKeyId: "alicloud-id",
       accessKeySecret: "alicloud-secret",
       securityToken: "alicloud-token",
@@ -83,38 +86,51 @@ describe("resolveConnection", () => {
     });
   });
 
-  it("takes the region input over config and environment, and the endpoint input as given", () => {
-    const connection = resolveConnection(
-      { region: "ap-southeast-1", endpoint: "http://127.0.0.1:9000", signatureVersion: "v1" },
-      FULL_CONFIG,
-      ALIBABA_ENV,
-    );
-    expect(connection.region).toBe("ap-southeast-1");
-    expect(connection.endpoint).toBe("http://127.0.0.1:9000");
-    expect(connection.signatureVersion).toBe("v1");
+  it("take the region input over config and environment, and the endpoint input as given", () => {
+    expect(
+      resolveLocation(
+        { region: "ap-southeast-1", endpoint: "http://127.0.0.1:9000" },
+        FULL_CONFIG,
+        ALIBABA_ENV,
+      ),
+    ).toStrictEqual({ region: "ap-southeast-1", endpoint: "http://127.0.0.1:9000" });
   });
 
-  it("takes the region from the environment when the credentials come from config", () => {
+  it("take the region from the environment when the credentials come from config", () => {
     const config = configOf({ "alicloud:accessKey": "id", "alicloud:secretKey": "secret" });
-    expect(resolveConnection(V4, config, ALICLOUD_ENV).region).toBe("cn-shenzhen");
+    expect(resolved({}, config, ALICLOUD_ENV).region).toBe("cn-shenzhen");
   });
 
-  it("treats blank values as unset", () => {
+  it("treat blank values as unset", () => {
     const config = configOf({ "alicloud:accessKey": "  ", "alicloud:region": "" });
-    expect(summary(resolveConnection(V4, config, ALIBABA_ENV)).accessKeyId).toBe("alibaba-id");
+    expect(resolved({}, config, ALIBABA_ENV)).toMatchObject({
+      accessKeyId: "alibaba-id",
+      region: "cn-beijing",
+    });
   });
 
-  it("names every credential option when none is set", () => {
-    expect(() => resolveConnection({ ...V4, region: "cn-hangzhou" }, configOf({}), {})).toThrow(
+  it("connect to a given location whatever the config and environment say of the region", () => {
+    const location = { region: "cn-qingdao", endpoint: "http://127.0.0.1:9000" };
+    const connection = resolveConnection(location, "v1", FULL_CONFIG, ALIBABA_ENV);
+    expect({ ...connection, credentials: connection.credentials.source }).toStrictEqual({
+      region: "cn-qingdao",
+      endpoint: "http://127.0.0.1:9000",
+      signatureVersion: "v1",
+      credentials: "stack config alicloud:accessKey/alicloud:secretKey",
+    });
+  });
+
+  it("name every credential option when none is set", () => {
+    expect(() => resolveConnection(HANGZHOU, "v4", configOf({}), {})).toThrow(
       new ConnectionSettingsError(
         "No Alibaba Cloud credentials found: set the stack config alicloud:accessKey and alicloud:secretKey (as secrets), or the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY.",
       ),
     );
   });
 
-  it("says which half of a key pair is missing", () => {
+  it("say which half of a key pair is missing", () => {
     expect(() =>
-      resolveConnection(V4, configOf({}), {
+      resolveConnection(HANGZHOU, "v4", configOf({}), {
         ALIBABA_CLOUD_ACCESS_KEY_ID: "id",
         ALICLOUD_SECRET_KEY: "s",
       }),
@@ -123,15 +139,11 @@ describe("resolveConnection", () => {
     );
   });
 
-  it("names every region option when none is set", () => {
-    expect(() =>
-      resolveConnection(
-        V4,
-        configOf({ "alicloud:accessKey": "id", "alicloud:secretKey": "s" }),
-        {},
+  it("name every region option when none is set", () => {
+    expect(() => resolveLocation({}, configOf({}), {})).toThrow(
+      new ConnectionSettingsError(
+        "No region for OSS: set the region input, the stack config alicloud:region, or the environment variable ALIBABA_CLOUD_REGION or ALICLOUD_REGION.",
       ),
-    ).toThrow(
-      "No region for OSS: set the region input, the stack config alicloud:region, or the environment variable ALIBABA_CLOUD_REGION or ALICLOUD_REGION.",
     );
   });
 });

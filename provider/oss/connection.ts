@@ -1,10 +1,10 @@
 /**
  * Where and as whom the provider calls OSS: credentials, region, endpoint and signature version,
- * resolved when a call runs from the resource's inputs, the stack config and the environment.
- * Nothing here is stored in state; credentials never leave memory.
+ * resolved when a call runs from the resource's inputs (or its recorded location), the stack
+ * config and the environment. Credentials are never stored in state and never leave memory.
  */
 import { inspect } from "node:util";
-import type { SignatureVersion } from "../core/inputs";
+import type { OssLocation, SignatureVersion } from "../core/inputs";
 
 /** Reads one stack config value (the shape of `ConfigureRequest.config.get`). */
 export type ConfigReader = (key: string) => string | undefined;
@@ -110,11 +110,10 @@ export interface OssConnection {
   readonly credentials: Credentials;
 }
 
-/** The per-resource settings that steer the connection (a subset of the canonical inputs). */
-export interface ConnectionInputs {
+/** The declared inputs that say where a resource's bucket is (a subset of the canonical inputs). */
+export interface DeclaredLocation {
   readonly region?: string;
   readonly endpoint?: string;
-  readonly signatureVersion: SignatureVersion;
 }
 
 /** The options users have for credentials, named in the error when none is found. */
@@ -129,37 +128,54 @@ export function defaultEndpoint(region: string): string {
   return `https://oss-${region}.aliyuncs.com`;
 }
 
-/**
- * Resolves the connection for one resource: region from the input, then config, then environment;
- * the endpoint from the input or the region's default; credentials from the first source that has
- * an access key id (config, then ALIBABA_CLOUD_*, then ALICLOUD_*).
- *
- * @throws ConnectionSettingsError naming the options when credentials or region are missing.
- */
-export function resolveConnection(
-  inputs: ConnectionInputs,
-  config: ConfigReader,
-  env: Environment,
-): OssConnection {
-  const lookup = (ref: SettingRef): string | undefined => {
+/** Reads one setting, treating an empty or blank value as unset. */
+function lookupIn(config: ConfigReader, env: Environment): (ref: SettingRef) => string | undefined {
+  return (ref) => {
     const value = ref.kind === "config" ? config(ref.key) : env[ref.key];
     return value === undefined || value.trim() === "" ? undefined : value.trim();
   };
+}
 
-  const credentials = resolveCredentials(lookup);
+/**
+ * Works out where a resource's bucket is: the region from the declared input, then the config,
+ * then the environment; the endpoint from the declared input or the region's default.
+ *
+ * @throws ConnectionSettingsError naming the options when no region is found.
+ */
+export function resolveLocation(
+  declared: DeclaredLocation,
+  config: ConfigReader,
+  env: Environment,
+): OssLocation {
+  const lookup = lookupIn(config, env);
   const region =
-    inputs.region ??
+    declared.region ??
     SOURCES.map((source) => lookup(source.region))
       .find((value) => value !== undefined)
       ?.replace(/^oss-/, "");
   if (region === undefined) {
     throw new ConnectionSettingsError(`No region for OSS: ${REGION_OPTIONS}.`);
   }
+  return { region, endpoint: declared.endpoint ?? defaultEndpoint(region) };
+}
+
+/**
+ * The connection to `location`: credentials from the first source that has an access key id
+ * (config, then ALIBABA_CLOUD_*, then ALICLOUD_*), looked up when a call runs.
+ *
+ * @throws ConnectionSettingsError naming the options when credentials are missing or half set.
+ */
+export function resolveConnection(
+  location: OssLocation,
+  signatureVersion: SignatureVersion,
+  config: ConfigReader,
+  env: Environment,
+): OssConnection {
   return {
-    endpoint: inputs.endpoint ?? defaultEndpoint(region),
-    region,
-    signatureVersion: inputs.signatureVersion,
-    credentials,
+    region: location.region,
+    endpoint: location.endpoint,
+    signatureVersion,
+    credentials: resolveCredentials(lookupIn(config, env)),
   };
 }
 

@@ -21,7 +21,10 @@ export interface EncryptionStore {
    * @throws OssRequestError when OSS refuses, code `NoSuchBucket` when there is no bucket.
    */
   write(bucket: string, rule: EncryptionRule): Promise<void>;
-  /** Removes the bucket's rule; a rule or a bucket that is already gone is success. */
+  /**
+   * Removes the bucket's rule; a rule or a bucket that is already gone is success, whichever way
+   * OSS says so (204, or 404 `NoSuchServerSideEncryptionRule` or `NoSuchBucket`).
+   */
   remove(bucket: string): Promise<void>;
 }
 

@@ -103,4 +103,21 @@ describe("withRetries", () => {
     // A fifth retry would wait up to 999 ms more, ending at 2495 ms: past the deadline.
     expect(clock.sleeps).toStrictEqual([99, 199, 399, 799]);
   });
+
+  it("gives each attempt the time left before the deadline", async () => {
+    const clock = fakeClock(0.5);
+    const budgets: number[] = [];
+    const attempt = (timeLeftMs: number) => {
+      budgets.push(timeLeftMs);
+      // Each attempt uses up its whole budget, as a request that times out does.
+      return clock.sleep(Math.min(timeLeftMs, 1_500)).then(() => Promise.reject(new Retryable()));
+    };
+    const policy = { ...POLICY, maxAttempts: 100, deadlineMs: 3_000 };
+    await expect(withRetries(attempt, isRetryable, giveUp, policy, clock)).rejects.toThrow(
+      "gave up after 2 attempts in 3000 ms: Error",
+    );
+    // 1,500 ms for the first attempt and a 50 ms wait leave 1,450 ms for the second: it ends at
+    // the deadline, not a whole request timeout past it.
+    expect(budgets).toStrictEqual([3_000, 1_450]);
+  });
 });

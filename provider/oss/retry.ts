@@ -13,7 +13,7 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   /** The largest backoff cap before jitter. */
   readonly maxDelayMs: number;
-  /** No retry starts once this much time has passed since the first attempt. */
+  /** The time from the first attempt within which every attempt, retries included, must end. */
   readonly deadlineMs: number;
 }
 
@@ -58,11 +58,12 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: number)
 
 /**
  * Runs `attempt` until it succeeds, fails with an error `isRetryable` rejects, or the policy is
- * spent. The final error is passed through `onGiveUp` with the attempt count, so that the caller
- * can say how hard it tried.
+ * spent. Each attempt is given the time left before the deadline, so that the caller can bound
+ * the request by it: no attempt runs past the deadline. The final error is passed through
+ * `onGiveUp` with the attempt count, so that the caller can say how hard it tried.
  */
 export async function withRetries<T>(
-  attempt: () => Promise<T>,
+  attempt: (timeLeftMs: number) => Promise<T>,
   isRetryable: (error: unknown) => boolean,
   onGiveUp: (error: unknown, exhaustion: RetryExhaustion) => Error,
   policy: RetryPolicy,
@@ -71,7 +72,7 @@ export async function withRetries<T>(
   const started = clock.now();
   for (let attempts = 1; ; attempts++) {
     try {
-      return await attempt();
+      return await attempt(policy.deadlineMs - (clock.now() - started));
     } catch (error) {
       const elapsedMs = clock.now() - started;
       const delay = backoffDelay(policy, attempts, clock.random());

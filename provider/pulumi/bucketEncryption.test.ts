@@ -63,4 +63,13 @@ describe("BucketEncryption", () => {
     await expect(outputValue(resource.priorRule)).resolves.toBeUndefined();
     await expect(outputValue(resource.kmsMasterKeyId)).resolves.toBeUndefined();
   });
+
+  it("refuses a second resource that declares the same bucket, naming both, before registering it", () => {
+    new BucketEncryption("first", { bucket: "shared", sseAlgorithm: "AES256" });
+    const registered = registrations.length;
+    expect(() => new BucketEncryption("second", { bucket: "shared", sseAlgorithm: "KMS" })).toThrow(
+      'BucketEncryption "second" declares bucket "shared", which BucketEncryption "first" already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).',
+    );
+    expect(registrations.length).toBe(registered);
+  });
 });

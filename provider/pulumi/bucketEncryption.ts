@@ -3,8 +3,9 @@
  * Pulumi program and managed through the dynamic provider.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { duplicateBucketMessage } from "../core/deploymentBuckets";
 import type { EncryptionRule, KmsDataEncryption, SseAlgorithm } from "../core/encryptionRule";
-import type { OnDelete, OnExisting, SignatureVersion } from "../core/inputs";
+import type { OnDelete, OnExisting, OssLocation, SignatureVersion } from "../core/inputs";
 import * as providerShim from "./shim";
 
 /** The arguments of a `BucketEncryption`. */
@@ -33,6 +34,34 @@ export interface BucketEncryptionArgs {
 const TYPE_MODULE = "oss";
 const TYPE_NAME = "BucketEncryption";
 
+/**
+ * The buckets declared so far in each program run, keyed by the run's resource monitor (an
+ * Automation API program can run several times in one process), each with its resource's name.
+ */
+const declaredBuckets = new WeakMap<object, Map<string, string>>();
+const NO_MONITOR = {};
+
+/**
+ * Enters `bucket` for the resource `name`, and fails when another resource of this program run
+ * declared it: a bucket holds one rule, and the second would silently overwrite the first.
+ */
+function declareBucket(bucket: string, name: string): string {
+  const monitor = pulumi.runtime.getMonitor() ?? NO_MONITOR;
+  let buckets = declaredBuckets.get(monitor);
+  if (buckets === undefined) {
+    buckets = new Map();
+    declaredBuckets.set(monitor, buckets);
+  }
+  const first = buckets.get(bucket);
+  if (first !== undefined && first !== name) {
+    throw new Error(
+      duplicateBucketMessage(bucket, `BucketEncryption "${first}"`, `BucketEncryption "${name}"`),
+    );
+  }
+  buckets.set(bucket, name);
+  return bucket;
+}
+
 /** Manages the default server-side encryption rule of one OSS bucket. */
 export class BucketEncryption extends pulumi.dynamic.Resource {
   /** The bucket; also the resource id. */
@@ -53,9 +82,18 @@ export class BucketEncryption extends pulumi.dynamic.Resource {
   declare readonly onExisting: pulumi.Output<OnExisting>;
   /** What delete does. */
   declare readonly onDelete: pulumi.Output<OnDelete>;
-  /** The rule the bucket held when the resource was created; undefined when it had none. */
+  /**
+   * The rule the bucket held when the resource was created; undefined when it had none. Secret
+   * when `kmsMasterKeyId` is given as an Output or Promise, which may be secret.
+   */
   declare readonly priorRule: pulumi.Output<EncryptionRule | undefined>;
+  /** Where the bucket's calls go: the region and endpoint recorded at create. */
+  declare readonly location: pulumi.Output<OssLocation>;
 
+  /**
+   * @throws Error when another `BucketEncryption` of this program declares the same bucket (when
+   *   the bucket is an Output, the registration fails once it resolves instead).
+   */
   constructor(name: string, args: BucketEncryptionArgs, opts?: pulumi.CustomResourceOptions) {
     // Outputs the program does not set are listed as undefined so that they exist as outputs.
     const props = {
@@ -67,8 +105,32 @@ export class BucketEncryption extends pulumi.dynamic.Resource {
       onExisting: undefined,
       onDelete: undefined,
       priorRule: undefined,
+      location: undefined,
       ...args,
+      bucket:
+        typeof args.bucket === "string"
+          ? declareBucket(args.bucket, name)
+          : pulumi.output(args.bucket).apply((bucket) => declareBucket(bucket, name)),
     };
-    super(providerShim, name, props, opts, TYPE_MODULE, TYPE_NAME);
+    super(providerShim, name, props, withSecretPriorRule(args, opts), TYPE_MODULE, TYPE_NAME);
   }
+}
+
+/**
+ * The options with `priorRule` among the secret outputs when the key id may be secret. The engine
+ * keeps `kmsMasterKeyId` secret by itself (an output is secret when the input of the same name
+ * was), but `priorRule` can hold the same key id. Whether an Output is secret is known only once
+ * it resolves, after the options are given, so any key id that is not a plain string counts.
+ */
+function withSecretPriorRule(
+  args: BucketEncryptionArgs,
+  opts: pulumi.CustomResourceOptions | undefined,
+): pulumi.CustomResourceOptions | undefined {
+  if (args.kmsMasterKeyId === undefined || typeof args.kmsMasterKeyId === "string") {
+    return opts;
+  }
+  return {
+    ...opts,
+    additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "priorRule"],
+  };
 }

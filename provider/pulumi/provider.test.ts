@@ -16,6 +16,9 @@ const NO_WAIT_CLOCK: Clock = { now: () => 0, sleep: () => Promise.resolve(), ran
 
 const SETTINGS = { signatureVersion: "v4", onExisting: "overwrite", onDelete: "remove" } as const;
 
+/** Where the env above puts a resource that declares no region or endpoint. */
+const HANGZHOU = { region: "cn-hangzhou", endpoint: "https://oss-cn-hangzhou.aliyuncs.com" };
+
 function inputs(overrides: Partial<BucketEncryptionInputs> = {}): BucketEncryptionInputs {
   return { bucket: "logs", sseAlgorithm: "AES256", ...SETTINGS, ...overrides };
 }
@@ -83,46 +86,79 @@ describe("BucketEncryptionProvider.check with an endpoint that may hold credenti
   });
 });
 
+describe("BucketEncryptionProvider.configure", () => {
+  it("rejects tuning config outside its bounds, naming each key and its range", async () => {
+    const { provider } = setUp();
+    await expect(
+      provider.configure(
+        configOf({
+          "bucketEncryption:requestTimeoutMs": "3000000000",
+          "bucketEncryption:retryDeadlineMs": "60s",
+          "bucketEncryption:maxAttempts": "0",
+        }),
+      ),
+    ).rejects.toThrow(
+      new ConnectionSettingsError(
+        'Invalid stack config: bucketEncryption:requestTimeoutMs must be a whole number of milliseconds from 100 to 300000; got "3000000000"; bucketEncryption:retryDeadlineMs must be a whole number of milliseconds from 1000 to 3600000; got "60s"; bucketEncryption:maxAttempts must be a whole number of attempts from 1 to 20; got "0".',
+      ),
+    );
+  });
+
+  it("accepts tuning config within its bounds", async () => {
+    const { provider } = setUp();
+    await expect(
+      provider.configure(
+        configOf({
+          "bucketEncryption:requestTimeoutMs": "300000",
+          "bucketEncryption:retryDeadlineMs": "1000",
+          "bucketEncryption:maxAttempts": "20",
+        }),
+      ),
+    ).resolves.toBeUndefined();
+  });
+});
+
 describe("BucketEncryptionProvider.diff", () => {
-  const stored: BucketEncryptionOutputs = { ...inputs(), priorRule: { sseAlgorithm: "SM4" } };
+  const stored: BucketEncryptionOutputs = {
+    ...inputs(),
+    priorRule: { sseAlgorithm: "SM4" },
+    location: HANGZHOU,
+  };
 
   it("reports no change for the same canonical inputs", async () => {
     const { provider } = setUp();
     await expect(provider.diff("logs", stored, inputs())).resolves.toStrictEqual({
       changes: false,
-      replaces: [],
-      deleteBeforeReplace: false,
     });
   });
 
-  it("updates in place for a new algorithm or key", async () => {
+  it("leaves a changed rule for the engine to name the keys (replaceOnChanges needs them), deleting first should it replace", async () => {
     const { provider } = setUp();
     await expect(
       provider.diff("logs", stored, inputs({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" })),
-    ).resolves.toStrictEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    ).resolves.toStrictEqual({ replaces: [], deleteBeforeReplace: true });
   });
 
-  it("replaces for a new bucket", async () => {
+  it("replaces for a new bucket, creating the new one first", async () => {
     const { provider } = setUp();
     await expect(provider.diff("logs", stored, inputs({ bucket: "audit" }))).resolves.toStrictEqual(
-      {
-        changes: true,
-        replaces: ["bucket"],
-        deleteBeforeReplace: false,
-      },
+      { replaces: ["bucket"], deleteBeforeReplace: false },
     );
   });
 });
 
 describe("BucketEncryptionProvider.create", () => {
-  it("writes the rule to a bucket without one, confirms it, and outputs it", async () => {
+  it("writes the rule to a bucket without one, confirms it, and outputs it with its location", async () => {
     const { provider, oss } = setUp();
     const desired = inputs({
       sseAlgorithm: "KMS",
       kmsMasterKeyId: "key-1",
       kmsDataEncryption: "SM4",
     });
-    await expect(provider.create(desired)).resolves.toStrictEqual({ id: "logs", outs: desired });
+    await expect(provider.create(desired)).resolves.toStrictEqual({
+      id: "logs",
+      outs: { ...desired, location: HANGZHOU },
+    });
     expect(oss.operations()).toStrictEqual([
       "GetBucketEncryption",
       "PutBucketEncryption",
@@ -157,22 +193,28 @@ describe("BucketEncryptionProvider.create", () => {
       message:
         'Bucket "logs" did not show the rule written (AES256) after 3 reads; OSS last showed no rule.',
       id: "logs",
-      properties: inputs(),
+      properties: { ...inputs(), location: HANGZHOU },
     });
   });
 
-  it("overwrites a different rule by default, keeps it as priorRule and reports it", async () => {
+  it("overwrites a different rule by default, keeps it as priorRule and reports it without key ids", async () => {
     const { provider, oss } = setUp();
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
-    oss.buckets.set("logs", { sseAlgorithm: "SM4" });
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-9" });
     await expect(provider.create(inputs({ onDelete: "restore" }))).resolves.toStrictEqual({
       id: "logs",
-      outs: { ...inputs({ onDelete: "restore" }), priorRule: { sseAlgorithm: "SM4" } },
+      outs: {
+        ...inputs({ onDelete: "restore" }),
+        priorRule: { sseAlgorithm: "KMS", kmsMasterKeyId: "key-9" },
+        location: HANGZHOU,
+      },
     });
     expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "AES256" });
-    expect(log).toHaveBeenCalledWith(
-      'info: [runtime] Bucket "logs": replaced the default encryption rule SM4 with AES256; it is kept as priorRule and put back on delete.',
-    );
+    expect(log.mock.calls).toStrictEqual([
+      [
+        'info: [runtime] Bucket "logs": replaced the default encryption rule KMS with a customer master key with AES256; it is kept as priorRule and put back on delete.',
+      ],
+    ]);
     log.mockRestore();
   });
 
@@ -181,19 +223,36 @@ describe("BucketEncryptionProvider.create", () => {
     oss.buckets.set("logs", { sseAlgorithm: "AES256" });
     await expect(provider.create(inputs({ onExisting: "fail" }))).resolves.toStrictEqual({
       id: "logs",
-      outs: { ...inputs({ onExisting: "fail" }), priorRule: { sseAlgorithm: "AES256" } },
+      outs: {
+        ...inputs({ onExisting: "fail" }),
+        priorRule: { sseAlgorithm: "AES256" },
+        location: HANGZHOU,
+      },
     });
     expect(oss.operations()).toStrictEqual(["GetBucketEncryption"]);
   });
 
-  it("fails on a different rule with onExisting fail, naming both rules, and writes nothing", async () => {
+  it("fails on a different rule with onExisting fail, describing both rules, and writes nothing", async () => {
     const { provider, oss } = setUp();
     oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-9" });
     await expect(provider.create(inputs({ onExisting: "fail" }))).rejects.toThrow(
-      'Bucket "logs" already has a default encryption rule (KMS with key "key-9") that differs from the declared one (AES256) and onExisting is "fail"; declare the found rule, or set onExisting to "overwrite" to replace it.',
+      'Bucket "logs" already has a default encryption rule (KMS with a customer master key) that differs from the declared one (AES256) and onExisting is "fail"; declare the found rule, or set onExisting to "overwrite" to replace it.',
     );
     expect(oss.operations()).toStrictEqual(["GetBucketEncryption"]);
     expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-9" });
+  });
+
+  it("says two rules differ only in their key ids without printing either", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-9" });
+    const error = await provider
+      .create(inputs({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-1", onExisting: "fail" }))
+      .catch((caught: unknown) => caught);
+    expect(error).toStrictEqual(
+      new Error(
+        'Bucket "logs" already has a default encryption rule (KMS with a customer master key) with a key id other than the declared one\'s and onExisting is "fail"; declare the found rule, or set onExisting to "overwrite" to replace it.',
+      ),
+    );
   });
 
   it("fails on a missing bucket without writing", async () => {
@@ -233,7 +292,7 @@ describe("BucketEncryptionProvider.create", () => {
     expect(error).toMatchObject({
       message: timeout.message,
       id: "logs",
-      properties: inputs(),
+      properties: { ...inputs(), location: HANGZHOU },
       reasons: [timeout.message],
       cause: timeout,
     });
@@ -247,7 +306,7 @@ describe("BucketEncryptionProvider.create", () => {
     expect(oss.calls).toStrictEqual([]);
   });
 
-  it("takes credentials and region from the stack config given to configure", async () => {
+  it("takes credentials and region from the stack config given to configure, and records the location", async () => {
     const { provider, oss } = setUp({});
     await provider.configure(
       configOf({
@@ -256,11 +315,15 @@ describe("BucketEncryptionProvider.create", () => {
         "alicloud:region": "cn-shanghai",
       }),
     );
-    await provider.create(inputs());
+    const { outs } = await provider.create(inputs());
     expect(oss.connections[0]).toMatchObject({
       endpoint: "https://oss-cn-shanghai.aliyuncs.com",
       region: "cn-shanghai",
       credentials: { accessKeyId: "config-id", accessKeySecret: "config-secret" },
+    });
+    expect(outs?.location).toStrictEqual({
+      region: "cn-shanghai",
+      endpoint: "https://oss-cn-shanghai.aliyuncs.com",
     });
   });
 
@@ -273,20 +336,80 @@ describe("BucketEncryptionProvider.create", () => {
   });
 });
 
+describe("a replace on the same bucket", () => {
+  // The engine checks the replacement against the replaced resource's inputs, and deletes with
+  // its outputs.
+  const originalInputs = inputs({
+    sseAlgorithm: "KMS",
+    kmsMasterKeyId: "key-1",
+    onExisting: "fail",
+  });
+  const original: BucketEncryptionOutputs = {
+    ...originalInputs,
+    priorRule: { sseAlgorithm: "SM4" },
+    location: HANGZHOU,
+  };
+  const replacement = inputs({ sseAlgorithm: "AES256", onExisting: "fail" });
+
+  it("deleting first: the delete leaves the rule and the create takes it over with its priorRule", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" });
+    await provider.check(originalInputs, replacement);
+    await provider.delete("logs", original);
+    expect(oss.operations()).toStrictEqual([]);
+    await expect(provider.create(replacement)).resolves.toStrictEqual({
+      id: "logs",
+      outs: { ...replacement, priorRule: { sseAlgorithm: "SM4" }, location: HANGZHOU },
+    });
+    expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "AES256" });
+  });
+
+  it("creating first: the create takes over its predecessor's rule despite onExisting fail, and the delete leaves the new rule", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" });
+    await provider.check(originalInputs, replacement);
+    await expect(provider.create(replacement)).resolves.toStrictEqual({
+      id: "logs",
+      outs: {
+        ...replacement,
+        priorRule: { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" },
+        location: HANGZHOU,
+      },
+    });
+    await provider.delete("logs", original);
+    expect(oss.operations()).toStrictEqual([
+      "GetBucketEncryption",
+      "PutBucketEncryption",
+      "GetBucketEncryption",
+    ]);
+    expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "AES256" });
+  });
+
+  it("still applies onExisting to a rule that is not its predecessor's", async () => {
+    const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "SM4" });
+    await provider.check(originalInputs, replacement);
+    await expect(provider.create(replacement)).rejects.toThrow(
+      'Bucket "logs" already has a default encryption rule (SM4) that differs from the declared one (AES256) and onExisting is "fail"',
+    );
+  });
+});
+
 describe("BucketEncryptionProvider.read", () => {
   const stored = {
     ...inputs({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" }),
     priorRule: { sseAlgorithm: "SM4" },
+    location: HANGZHOU,
     __provider: "exports.handler = ...",
   } as BucketEncryptionOutputs;
 
-  it("reports the rule OSS holds as outputs and as inputs", async () => {
+  it("reports the rule OSS holds as outputs, and as inputs without priorRule and location", async () => {
     const { provider, oss } = setUp();
     oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" });
     const { __provider: _provider, ...outputs } = stored as BucketEncryptionOutputs & {
       __provider: string;
     };
-    const { priorRule: _prior, ...declared } = outputs;
+    const { priorRule: _prior, location: _location, ...declared } = outputs;
     await expect(provider.read("logs", stored)).resolves.toStrictEqual({
       id: "logs",
       props: outputs,
@@ -312,6 +435,7 @@ describe("BucketEncryptionProvider.read", () => {
       ...inputs(),
       ...rule,
       priorRule: { sseAlgorithm: "SM4" },
+      location: HANGZHOU,
     });
   });
 
@@ -326,6 +450,32 @@ describe("BucketEncryptionProvider.read", () => {
     await expect(provider.read("logs", stored)).resolves.toStrictEqual({ id: "" });
   });
 
+  it("calls the recorded location after the config and environment name another region", async () => {
+    const { provider, oss } = setUp({ ...CREDENTIALS_ENV, ALIBABA_CLOUD_REGION: "cn-beijing" });
+    await provider.configure(configOf({ "alicloud:region": "cn-shanghai" }));
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" });
+    await provider.read("logs", stored);
+    expect(oss.calls).toStrictEqual([
+      { operation: "GetBucketEncryption", bucket: "logs", ...HANGZHOU },
+    ]);
+  });
+
+  it("resolves the location at each call for a state recorded without one", async () => {
+    const { provider, oss } = setUp({ ...CREDENTIALS_ENV, ALIBABA_CLOUD_REGION: "cn-beijing" });
+    const { location: _location, ...legacy } = stored;
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" });
+    const result = await provider.read("logs", legacy);
+    expect(oss.calls).toStrictEqual([
+      {
+        operation: "GetBucketEncryption",
+        bucket: "logs",
+        region: "cn-beijing",
+        endpoint: "https://oss-cn-beijing.aliyuncs.com",
+      },
+    ]);
+    expect(result.props).not.toHaveProperty("location");
+  });
+
   it("explains that import is not supported when there is no stored state", async () => {
     const { provider } = setUp();
     await expect(provider.read("logs")).rejects.toThrow(
@@ -335,76 +485,149 @@ describe("BucketEncryptionProvider.read", () => {
 });
 
 describe("BucketEncryptionProvider.update", () => {
-  const olds: BucketEncryptionOutputs = { ...inputs(), priorRule: { sseAlgorithm: "SM4" } };
+  const olds: BucketEncryptionOutputs = {
+    ...inputs(),
+    priorRule: { sseAlgorithm: "SM4" },
+    location: HANGZHOU,
+  };
 
-  it("rewrites a changed rule, confirms it, and keeps the prior rule", async () => {
-    const { provider, oss } = setUp();
+  it("rewrites a changed rule at the recorded location, confirms it, and keeps the prior rule", async () => {
+    const { provider, oss } = setUp({ ...CREDENTIALS_ENV, ALIBABA_CLOUD_REGION: "cn-beijing" });
     oss.buckets.set("logs", { sseAlgorithm: "AES256" });
     const news = inputs({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-2" });
     await expect(provider.update("logs", olds, news)).resolves.toStrictEqual({
-      outs: { ...news, priorRule: { sseAlgorithm: "SM4" } },
+      outs: { ...news, priorRule: { sseAlgorithm: "SM4" }, location: HANGZHOU },
     });
-    expect(oss.operations()).toStrictEqual(["PutBucketEncryption", "GetBucketEncryption"]);
+    expect(oss.calls).toStrictEqual([
+      { operation: "PutBucketEncryption", bucket: "logs", ...HANGZHOU },
+      { operation: "GetBucketEncryption", bucket: "logs", ...HANGZHOU },
+    ]);
     expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "KMS", kmsMasterKeyId: "key-2" });
   });
 
-  it("updates settings alone without calling OSS", async () => {
+  it("updates settings alone without calling OSS, recording a newly declared endpoint", async () => {
     const { provider, oss } = setUp();
     const news = inputs({ onDelete: "restore", endpoint: "http://127.0.0.1:9000" });
     await expect(provider.update("logs", olds, news)).resolves.toStrictEqual({
-      outs: { ...news, priorRule: { sseAlgorithm: "SM4" } },
+      outs: {
+        ...news,
+        priorRule: { sseAlgorithm: "SM4" },
+        location: { region: "cn-hangzhou", endpoint: "http://127.0.0.1:9000" },
+      },
     });
     expect(oss.calls).toStrictEqual([]);
+  });
+
+  it("moves to a newly declared region", async () => {
+    const { provider, oss } = setUp();
+    const news = inputs({ sseAlgorithm: "SM4", region: "cn-qingdao" });
+    oss.buckets.set("logs", { sseAlgorithm: "AES256" });
+    const { outs } = await provider.update("logs", olds, news);
+    expect(outs?.location).toStrictEqual({
+      region: "cn-qingdao",
+      endpoint: "https://oss-cn-qingdao.aliyuncs.com",
+    });
+    expect(new Set(oss.calls.map((call) => call.region))).toStrictEqual(new Set(["cn-qingdao"]));
+  });
+
+  it("records the location of a state written without one", async () => {
+    const { provider } = setUp();
+    const { location: _location, ...legacy } = olds;
+    const { outs } = await provider.update("logs", legacy, inputs({ onDelete: "restore" }));
+    expect(outs?.location).toStrictEqual(HANGZHOU);
   });
 });
 
 describe("BucketEncryptionProvider.delete", () => {
-  it("removes the rule", async () => {
+  const stored = (overrides: Partial<BucketEncryptionOutputs> = {}): BucketEncryptionOutputs => ({
+    ...inputs(),
+    location: HANGZHOU,
+    ...overrides,
+  });
+
+  it("reads, then removes the rule it set", async () => {
     const { provider, oss } = setUp();
     oss.buckets.set("logs", { sseAlgorithm: "AES256" });
-    await provider.delete("logs", inputs());
-    expect(oss.operations()).toStrictEqual(["DeleteBucketEncryption"]);
+    await provider.delete("logs", stored());
+    expect(oss.operations()).toStrictEqual(["GetBucketEncryption", "DeleteBucketEncryption"]);
     expect(oss.buckets.get("logs")).toBeUndefined();
   });
 
-  it("succeeds when the bucket is already gone", async () => {
+  it("calls the recorded location after the config names another region", async () => {
     const { provider, oss } = setUp();
+    await provider.configure(configOf({ "alicloud:region": "cn-shanghai" }));
+    oss.buckets.set("logs", { sseAlgorithm: "AES256" });
+    await provider.delete("logs", stored());
+    expect(new Set(oss.calls.map((call) => call.region))).toStrictEqual(new Set(["cn-hangzhou"]));
+  });
+
+  it("succeeds without a write when the rule or the bucket is already gone", async () => {
+    const { provider, oss } = setUp();
+    await expect(provider.delete("logs", stored())).resolves.toBeUndefined();
     oss.buckets.delete("logs");
-    await expect(provider.delete("logs", inputs())).resolves.toBeUndefined();
+    await expect(provider.delete("logs", stored())).resolves.toBeUndefined();
+    expect(oss.operations()).toStrictEqual(["GetBucketEncryption", "GetBucketEncryption"]);
+  });
+
+  it("leaves a rule another resource of the deployment declares, without calling OSS", async () => {
+    const { provider, oss } = setUp();
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    oss.buckets.set("logs", { sseAlgorithm: "AES256" });
+    await provider.check({} as BucketEncryptionInputs, inputs({ sseAlgorithm: "SM4" }));
+    await provider.delete("logs", stored());
+    expect(oss.calls).toStrictEqual([]);
+    expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "AES256" });
+    expect(log.mock.calls).toStrictEqual([
+      [
+        'info: [runtime] Bucket "logs": its rule is left in place for the resource of this deployment that now declares the bucket.',
+      ],
+    ]);
+    log.mockRestore();
+  });
+
+  it("leaves a rule changed outside this resource, with a warning, and restores nothing over it", async () => {
+    const { provider, oss } = setUp();
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "theirs" });
+    await provider.delete(
+      "logs",
+      stored({ onDelete: "restore", priorRule: { sseAlgorithm: "SM4" } }),
+    );
+    expect(oss.operations()).toStrictEqual(["GetBucketEncryption"]);
+    expect(oss.buckets.get("logs")).toStrictEqual({
+      sseAlgorithm: "KMS",
+      kmsMasterKeyId: "theirs",
+    });
+    expect(warn.mock.calls).toStrictEqual([
+      [
+        'warning: [runtime] Bucket "logs" holds a default encryption rule (KMS with a customer master key) that differs from the one this resource set (AES256); it was changed outside this resource, so it is left in place. Run pulumi refresh before destroying to remove it, or remove it by hand.',
+      ],
+    ]);
+    warn.mockRestore();
   });
 
   it("restores the rule found at create", async () => {
     const { provider, oss } = setUp();
     oss.buckets.set("logs", { sseAlgorithm: "AES256" });
-    await provider.delete("logs", {
-      ...inputs({ onDelete: "restore" }),
-      priorRule: { sseAlgorithm: "SM4" },
-    });
-    expect(oss.operations()).toStrictEqual(["PutBucketEncryption"]);
+    await provider.delete(
+      "logs",
+      stored({ onDelete: "restore", priorRule: { sseAlgorithm: "SM4" } }),
+    );
+    expect(oss.operations()).toStrictEqual(["GetBucketEncryption", "PutBucketEncryption"]);
     expect(oss.buckets.get("logs")).toStrictEqual({ sseAlgorithm: "SM4" });
   });
 
   it("removes the rule on restore when there was none at create", async () => {
     const { provider, oss } = setUp();
     oss.buckets.set("logs", { sseAlgorithm: "AES256" });
-    await provider.delete("logs", inputs({ onDelete: "restore" }));
-    expect(oss.operations()).toStrictEqual(["DeleteBucketEncryption"]);
+    await provider.delete("logs", stored({ onDelete: "restore" }));
+    expect(oss.operations()).toStrictEqual(["GetBucketEncryption", "DeleteBucketEncryption"]);
     expect(oss.buckets.get("logs")).toBeUndefined();
-  });
-
-  it("succeeds on restore when the bucket is already gone", async () => {
-    const { provider, oss } = setUp();
-    oss.buckets.delete("logs");
-    await expect(
-      provider.delete("logs", {
-        ...inputs({ onDelete: "restore" }),
-        priorRule: { sseAlgorithm: "SM4" },
-      }),
-    ).resolves.toBeUndefined();
   });
 
   it("fails when restoring is refused", async () => {
     const { provider, oss } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "AES256" });
     const denied = new OssRequestError(
       "PutBucketEncryption",
       "logs",
@@ -414,10 +637,7 @@ describe("BucketEncryptionProvider.delete", () => {
     );
     oss.failNext("PutBucketEncryption", denied);
     await expect(
-      provider.delete("logs", {
-        ...inputs({ onDelete: "restore" }),
-        priorRule: { sseAlgorithm: "SM4" },
-      }),
+      provider.delete("logs", stored({ onDelete: "restore", priorRule: { sseAlgorithm: "SM4" } })),
     ).rejects.toBe(denied);
   });
 });

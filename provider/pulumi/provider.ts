@@ -1,23 +1,36 @@
 /**
  * The dynamic resource provider behind `BucketEncryption`: thin glue that validates with the core,
- * resolves the connection when a call runs, and asks the OSS adapter to read, write or remove.
+ * works out where each bucket is and as whom to call, and asks the OSS adapter to read, write or
+ * remove. One instance serves a whole deployment, so it also keeps the deployment's ledger of
+ * declared buckets, which tells a delete whether the rule on its bucket is still its own.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DeploymentBuckets } from "../core/deploymentBuckets";
 import { changesRule, diffInputs } from "../core/diff";
-import { describeRule, type EncryptionRule, rulesEqual } from "../core/encryptionRule";
+import {
+  describeDifference,
+  describeRule,
+  type EncryptionRule,
+  rulesEqual,
+} from "../core/encryptionRule";
 import {
   type BucketEncryptionInputs,
   type BucketEncryptionOutputs,
   checkInputs,
   dropUndefined,
+  isUnknown,
+  type OssLocation,
   ruleOf,
 } from "../core/inputs";
+import { AliOssEncryptionStore } from "../oss/aliOssEncryptionStore";
 import {
-  AliOssEncryptionStore,
-  DEFAULT_STORE_TIMINGS,
-  type StoreTimings,
-} from "../oss/aliOssEncryptionStore";
-import { type ConfigReader, type Environment, resolveConnection } from "../oss/connection";
+  type ConfigReader,
+  ConnectionSettingsError,
+  type Environment,
+  type OssConnection,
+  resolveConnection,
+  resolveLocation,
+} from "../oss/connection";
 import type {
   BucketEncryptionState,
   EncryptionStore,
@@ -25,6 +38,11 @@ import type {
 } from "../oss/encryptionStore";
 import { isRetryable, OssRequestError } from "../oss/errors";
 import { type Clock, SYSTEM_CLOCK } from "../oss/retry";
+import {
+  DEFAULT_STORE_TIMINGS,
+  type StoreTimings,
+  storeTimingsFromConfig,
+} from "../oss/storeTimings";
 
 /** How long `create` and `update` wait for OSS to show a rule they wrote. */
 export interface ConfirmationPolicy {
@@ -37,11 +55,14 @@ export interface ConfirmationPolicy {
 /** Up to 10 reads, 500 ms apart: OSS is eventually consistent right after bucket creation. */
 export const DEFAULT_CONFIRMATION: ConfirmationPolicy = { reads: 10, intervalMs: 500 };
 
-/** The stack config keys that tune how patient the provider is with OSS. */
+/** The stack config namespace of the settings that tune how patient the provider is with OSS. */
+const TUNING_NAMESPACE = "bucketEncryption";
+
+/** The stack config keys that tune how patient the provider is with OSS (bounds: `TUNING_SETTINGS`). */
 export const TIMING_CONFIG_KEYS = {
-  requestTimeoutMs: "bucketEncryption:requestTimeoutMs",
-  retryDeadlineMs: "bucketEncryption:retryDeadlineMs",
-  maxAttempts: "bucketEncryption:maxAttempts",
+  requestTimeoutMs: `${TUNING_NAMESPACE}:requestTimeoutMs`,
+  retryDeadlineMs: `${TUNING_NAMESPACE}:retryDeadlineMs`,
+  maxAttempts: `${TUNING_NAMESPACE}:maxAttempts`,
 } as const;
 
 /** Everything a `BucketEncryptionProvider` can be given; all optional. */
@@ -89,7 +110,9 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
   private readonly confirmation: ConfirmationPolicy;
   private readonly clock: Clock;
   private readonly openStoreOverride: EncryptionStoreFactory | undefined;
+  private readonly buckets = new DeploymentBuckets();
   private config: ConfigReader = () => undefined;
+  private timings: StoreTimings = DEFAULT_STORE_TIMINGS;
 
   constructor(options: BucketEncryptionProviderOptions = {}) {
     this.env = options.env ?? process.env;
@@ -98,19 +121,39 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
     this.openStoreOverride = options.openStore;
   }
 
-  /** Keeps the stack config for credentials and region, read when each call runs. */
+  /**
+   * Keeps the stack config for credentials and region, read when each call runs, and checks the
+   * tuning settings now: the engine configures the provider before its first check, so a bad
+   * value fails the preview.
+   *
+   * @throws ConnectionSettingsError naming each bad tuning key and its allowed range.
+   */
   configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = (key) => request.config.get(key);
+    const config: ConfigReader = (key) => request.config.get(key);
+    const tuning = storeTimingsFromConfig(config, TUNING_NAMESPACE);
+    if (!tuning.ok) {
+      return Promise.reject(
+        new ConnectionSettingsError(
+          `Invalid stack config: ${tuning.failures.map((failure) => failure.reason).join("; ")}.`,
+        ),
+      );
+    }
+    this.config = config;
+    this.timings = tuning.timings;
     return Promise.resolve();
   }
 
-  /** Validates and canonicalises inputs; every failure names its property. No request is sent. */
+  /**
+   * Validates and canonicalises inputs; every failure names its property. No request is sent.
+   * A valid resource's bucket is entered in the deployment's ledger (see `delete`).
+   */
   check(
-    _olds: BucketEncryptionInputs,
+    olds: BucketEncryptionInputs,
     news: BucketEncryptionInputs,
   ): Promise<pulumi.dynamic.CheckResult<BucketEncryptionInputs>> {
     const outcome = checkInputs(news as unknown as Record<string, unknown>);
     if (outcome.ok) {
+      this.declareBucket(olds, outcome.inputs);
       return Promise.resolve({ inputs: outcome.inputs });
     }
     // The engine prints a named property's value beside the reason; a failure whose value may
@@ -122,28 +165,39 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
     return Promise.resolve({ inputs: news, failures });
   }
 
-  /** Compares the stored outputs with the new inputs: a new bucket replaces, the rest updates. */
+  /**
+   * Compares the stored outputs with the new inputs: a new bucket replaces, the rest updates.
+   *
+   * When something changed, `changes` is left undefined. The dynamic provider protocol cannot
+   * carry which keys changed, and without them the engine cannot apply `replaceOnChanges`; left
+   * undefined, the engine compares the inputs itself and so knows the keys. A replace that keeps
+   * the bucket deletes first, so that the replacement finds the rule already handed over.
+   */
   diff(
     _id: pulumi.ID,
     olds: BucketEncryptionOutputs,
     news: BucketEncryptionInputs,
   ): Promise<pulumi.dynamic.DiffResult> {
     const diff = diffInputs(olds, news);
+    if (diff.changed.length === 0) {
+      return Promise.resolve({ changes: false });
+    }
     return Promise.resolve({
-      changes: diff.changed.length > 0,
       replaces: [...diff.replaces],
-      deleteBeforeReplace: false,
+      deleteBeforeReplace: !diff.replaces.includes("bucket"),
     });
   }
 
   /**
-   * Reads the bucket's current rule, then applies `onExisting`; writes the rule unless the bucket
-   * already holds it, confirms it by reading back, and outputs it with the rule found.
+   * Reads the bucket's current rule, then applies `onExisting` (unless the rule is the one this
+   * resource takes over from the resource it replaces); writes the rule unless the bucket already
+   * holds it, confirms it by reading back, and outputs it with the rule found and the location.
    */
   async create(
     inputs: BucketEncryptionInputs,
   ): Promise<pulumi.dynamic.CreateResult<BucketEncryptionOutputs>> {
-    const store = this.openStore(inputs);
+    const location = resolveLocation(inputs, this.config, this.env);
+    const store = this.openStore(this.connect(location, inputs));
     const desired = ruleOf(inputs);
     const found = await store.read(inputs.bucket);
     if (found.kind === "noBucket") {
@@ -151,14 +205,17 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
         `Bucket "${inputs.bucket}" does not exist (GetBucketEncryption answered NoSuchBucket); create it first, or check the bucket name, region and endpoint.`,
       );
     }
-    const prior = found.kind === "rule" ? found.rule : undefined;
-    const outs = dropUndefined({ ...inputs, priorRule: prior });
-    if (prior !== undefined && rulesEqual(prior, desired)) {
+    const existing = found.kind === "rule" ? found.rule : undefined;
+    const takeover =
+      existing === undefined ? undefined : this.buckets.takeOver(inputs.bucket, existing);
+    const prior = takeover === undefined ? existing : takeover.priorRule;
+    const outs = dropUndefined({ ...inputs, priorRule: prior, location });
+    if (existing !== undefined && rulesEqual(existing, desired)) {
       return { id: inputs.bucket, outs };
     }
-    if (prior !== undefined && inputs.onExisting === "fail") {
+    if (existing !== undefined && takeover === undefined && inputs.onExisting === "fail") {
       throw new Error(
-        `Bucket "${inputs.bucket}" already has a default encryption rule (${describeRule(prior)}) that differs from the declared one (${describeRule(desired)}) and onExisting is "fail"; declare the found rule, or set onExisting to "overwrite" to replace it.`,
+        `Bucket "${inputs.bucket}" already has a default encryption rule ${describeDifference(existing, desired, "the declared one")} and onExisting is "fail"; declare the found rule, or set onExisting to "overwrite" to replace it.`,
       );
     }
     try {
@@ -168,9 +225,11 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
         ? error
         : new PartialCreateError(errorMessage(error), inputs.bucket, outs, { cause: error });
     }
-    if (prior !== undefined) {
+    if (existing !== undefined) {
       await pulumi.log.info(
-        `Bucket "${inputs.bucket}": replaced the default encryption rule ${describeRule(prior)} with ${describeRule(desired)}; it is kept as priorRule${inputs.onDelete === "restore" ? " and put back on delete" : ""}.`,
+        takeover === undefined
+          ? `Bucket "${inputs.bucket}": replaced the default encryption rule ${describeRule(existing)} with ${describeRule(desired)}; it is kept as priorRule${inputs.onDelete === "restore" ? " and put back on delete" : ""}.`
+          : `Bucket "${inputs.bucket}": took over the rule ${describeRule(existing)} of the resource this one replaces, and set ${describeRule(desired)}.`,
       );
     }
     return { id: inputs.bucket, outs };
@@ -178,7 +237,7 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
 
   /**
    * Reports what OSS holds now, as outputs and as inputs, so that refresh shows drift. A missing
-   * rule or bucket reads as gone.
+   * rule or bucket reads as gone. Calls go to the recorded location.
    */
   async read(
     id: pulumi.ID,
@@ -190,31 +249,71 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
       );
     }
     const stored = storedOutputs(props);
-    const state = await this.openStore(stored).read(id);
+    const state = await this.openStore(this.connectStored(stored)).read(id);
     if (state.kind !== "rule") {
       return { id: "" };
     }
     const current = withRule(stored, state.rule);
-    const { priorRule: _priorRule, ...inputs } = current;
+    const { priorRule: _priorRule, location: _location, ...inputs } = current;
     return { id, props: current, inputs };
   }
 
-  /** Rewrites the rule when it changed; settings-only changes just update the stored state. */
+  /**
+   * Rewrites the rule when it changed; settings-only changes just update the stored state. Calls
+   * go to the recorded location, unless the declared region or endpoint changed: then to the
+   * newly declared one, which is recorded instead.
+   */
   async update(
     _id: pulumi.ID,
     olds: BucketEncryptionOutputs,
     news: BucketEncryptionInputs,
   ): Promise<pulumi.dynamic.UpdateResult<BucketEncryptionOutputs>> {
-    if (changesRule(diffInputs(olds, news))) {
-      await this.writeConfirmed(this.openStore(news), news.bucket, ruleOf(news));
+    const stored = storedOutputs(olds);
+    const declaredElsewhere = stored.region !== news.region || stored.endpoint !== news.endpoint;
+    const location =
+      declaredElsewhere || stored.location === undefined
+        ? resolveLocation(news, this.config, this.env)
+        : stored.location;
+    if (changesRule(diffInputs(stored, news))) {
+      const store = this.openStore(this.connect(location, news));
+      await this.writeConfirmed(store, news.bucket, ruleOf(news));
     }
-    return { outs: dropUndefined({ ...news, priorRule: olds.priorRule }) };
+    return { outs: dropUndefined({ ...news, priorRule: stored.priorRule, location }) };
   }
 
-  /** Removes the rule, or restores the one found at create; a rule or bucket already gone is fine. */
+  /**
+   * Removes the rule, or restores the one found at create, but only while the rule is still this
+   * resource's own:
+   * - when another resource of this deployment declares the bucket (a replace or a rename), the
+   *   rule is left to that resource, and nothing is sent to OSS;
+   * - when OSS holds a rule other than the one this resource last recorded, someone else set it
+   *   (another stack, a person): it is left in place, with a warning.
+   * A rule or bucket already gone is success.
+   */
   async delete(id: pulumi.ID, props: BucketEncryptionOutputs): Promise<void> {
     const stored = storedOutputs(props);
-    const store = this.openStore(stored);
+    const own = ruleOf(stored);
+    if (this.buckets.isDeclared(id)) {
+      this.buckets.handOver(
+        id,
+        stored.priorRule === undefined ? { rule: own } : { rule: own, priorRule: stored.priorRule },
+      );
+      await pulumi.log.info(
+        `Bucket "${id}": its rule is left in place for the resource of this deployment that now declares the bucket.`,
+      );
+      return;
+    }
+    const store = this.openStore(this.connectStored(stored));
+    const state = await store.read(id);
+    if (state.kind !== "rule") {
+      return;
+    }
+    if (!rulesEqual(state.rule, own)) {
+      await pulumi.log.warn(
+        `Bucket "${id}" holds a default encryption rule ${describeDifference(state.rule, own, "the one this resource set")}; it was changed outside this resource, so it is left in place. Run pulumi refresh before destroying to remove it, or remove it by hand.`,
+      );
+      return;
+    }
     if (stored.onDelete !== "restore" || stored.priorRule === undefined) {
       await store.remove(id);
       return;
@@ -228,11 +327,34 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
     }
   }
 
-  private openStore(inputs: BucketEncryptionInputs): EncryptionStore {
-    const connection = resolveConnection(inputs, this.config, this.env);
+  /** Enters a checked resource's bucket in the ledger, with its previous rule on that bucket. */
+  private declareBucket(olds: BucketEncryptionInputs, inputs: BucketEncryptionInputs): void {
+    if (isUnknown(inputs.bucket)) {
+      return;
+    }
+    const previous = checkInputs(olds as unknown as Record<string, unknown>);
+    this.buckets.declare(
+      inputs.bucket,
+      previous.ok && previous.inputs.bucket === inputs.bucket ? ruleOf(previous.inputs) : undefined,
+    );
+  }
+
+  /** The connection to a stored resource's bucket: its recorded location, else resolved now. */
+  private connectStored(stored: BucketEncryptionOutputs): OssConnection {
+    return this.connect(stored.location ?? resolveLocation(stored, this.config, this.env), stored);
+  }
+
+  private connect(
+    location: OssLocation,
+    inputs: Pick<BucketEncryptionInputs, "signatureVersion">,
+  ): OssConnection {
+    return resolveConnection(location, inputs.signatureVersion, this.config, this.env);
+  }
+
+  private openStore(connection: OssConnection): EncryptionStore {
     return this.openStoreOverride !== undefined
       ? this.openStoreOverride(connection)
-      : new AliOssEncryptionStore(connection, storeTimings(this.config));
+      : new AliOssEncryptionStore(connection, this.timings);
   }
 
   /** Writes a rule and reads it back until OSS shows it, within the confirmation policy. */
@@ -253,33 +375,6 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
       `Bucket "${bucket}" did not show the rule written (${describeRule(rule)}) after ${this.confirmation.reads} reads; OSS last showed ${seen}.`,
     );
   }
-}
-
-/** The store timings, with the stack config's overrides. */
-function storeTimings(config: ConfigReader): StoreTimings {
-  const positiveInteger = (key: string): number | undefined => {
-    const value = config(key);
-    if (value === undefined) {
-      return undefined;
-    }
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed <= 0) {
-      throw new Error(
-        `Stack config ${key} must be a positive whole number; got ${JSON.stringify(value)}.`,
-      );
-    }
-    return parsed;
-  };
-  const defaults = DEFAULT_STORE_TIMINGS;
-  return {
-    requestTimeoutMs:
-      positiveInteger(TIMING_CONFIG_KEYS.requestTimeoutMs) ?? defaults.requestTimeoutMs,
-    retry: {
-      ...defaults.retry,
-      deadlineMs: positiveInteger(TIMING_CONFIG_KEYS.retryDeadlineMs) ?? defaults.retry.deadlineMs,
-      maxAttempts: positiveInteger(TIMING_CONFIG_KEYS.maxAttempts) ?? defaults.retry.maxAttempts,
-    },
-  };
 }
 
 /** Whether OSS definitely refused a write, so that nothing changed (a 4xx on PutBucketEncryption). */

@@ -129,7 +129,10 @@ describe("create writes each kind of rule and OSS encrypts objects with it", () 
     const bucket = await newBucket();
     const inputs = await checked(provider, { bucket, ...declared });
     const calls = await callsOf(async () => {
-      await expect(provider.create(inputs)).resolves.toStrictEqual({ id: bucket, outs: inputs });
+      await expect(provider.create(inputs)).resolves.toStrictEqual({
+        id: bucket,
+        outs: { ...inputs, location: { region: "cn-hangzhou", endpoint: oss.endpoint } },
+      });
     });
     expect(calls).toStrictEqual({ GetBucketEncryption: 2, PutBucketEncryption: 1 });
     expect(oss.bucket(bucket)?.rule).toStrictEqual(stored);
@@ -139,7 +142,7 @@ describe("create writes each kind of rule and OSS encrypts objects with it", () 
 });
 
 describe("the API calls of each provider operation", () => {
-  it("are: create 2 reads + 1 write, read 1 read, no-change diff none, update 1 write + 1 read, delete 1 delete", async () => {
+  it("are: create 2 reads + 1 write, read 1 read, no-change diff none, update 1 write + 1 read, delete 1 read + 1 delete", async () => {
     const provider = await providerFor();
     const bucket = await newBucket();
     const inputs = await checked(provider, { bucket, sseAlgorithm: "AES256" });
@@ -166,7 +169,10 @@ describe("the API calls of each provider operation", () => {
       PutBucketEncryption: 1,
       GetBucketEncryption: 1,
     });
-    expect(await callsOf(() => provider.delete(bucket, { ...outs, ...changed }))).toStrictEqual({
+    // A destroy runs in a provider process of its own, which has checked no resource.
+    const destroying = await providerFor();
+    expect(await callsOf(() => destroying.delete(bucket, { ...outs, ...changed }))).toStrictEqual({
+      GetBucketEncryption: 1,
       DeleteBucketEncryption: 1,
     });
     expect(oss.bucket(bucket)?.rule).toBeUndefined();
@@ -189,10 +195,10 @@ describe("read reports drift", () => {
     });
     await aliOssClient(oss.endpoint).putBucketEncryption(bucket, { SSEAlgorithm: "SM4" });
     const result = await provider.read(bucket, outs);
-    const { kmsMasterKeyId: _key, ...settings } = outs;
+    const { kmsMasterKeyId: _key, location, ...settings } = outs;
     expect(result).toStrictEqual({
       id: bucket,
-      props: { ...settings, sseAlgorithm: "SM4" },
+      props: { ...settings, sseAlgorithm: "SM4", location },
       inputs: { ...settings, sseAlgorithm: "SM4" },
     });
   });
@@ -232,7 +238,7 @@ describe("onExisting and onDelete", () => {
     const inputs = await checked(provider, { bucket, sseAlgorithm: "AES256", onExisting: "fail" });
     const calls = await callsOf(() =>
       expect(provider.create(inputs)).rejects.toThrow(
-        `Bucket "${bucket}" already has a default encryption rule (KMS with key "theirs") that differs from the declared one (AES256) and onExisting is "fail"; declare the found rule, or set onExisting to "overwrite" to replace it.`,
+        `Bucket "${bucket}" already has a default encryption rule (KMS with a customer master key) that differs from the declared one (AES256) and onExisting is "fail"; declare the found rule, or set onExisting to "overwrite" to replace it.`,
       ),
     );
     expect(calls).toStrictEqual({ GetBucketEncryption: 1 });
@@ -251,7 +257,9 @@ describe("onExisting and onDelete", () => {
     const { outs } = (await provider.create(inputs)) as { outs: BucketEncryptionOutputs };
     expect(outs.priorRule).toStrictEqual({ sseAlgorithm: "SM4" });
     expect(oss.bucket(bucket)?.rule).toStrictEqual({ sseAlgorithm: "AES256" });
-    expect(await callsOf(() => provider.delete(bucket, outs))).toStrictEqual({
+    const destroying = await providerFor();
+    expect(await callsOf(() => destroying.delete(bucket, outs))).toStrictEqual({
+      GetBucketEncryption: 1,
       PutBucketEncryption: 1,
     });
     expect(oss.bucket(bucket)?.rule).toStrictEqual({ sseAlgorithm: "SM4" });

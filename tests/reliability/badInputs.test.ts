@@ -347,25 +347,30 @@ const CORPUS: readonly BadInput[] = [
   // values not known yet beside invalid ones
   {
     title: "an unknown bucket beside an invalid algorithm",
-    args: { bucketFrom: "source", sseAlgorithm: "RSA" },
+    args: { bucket: "other-bucket", bucketAfter: "source", sseAlgorithm: "RSA" },
     property: "sseAlgorithm",
     reason: `sseAlgorithm must be ${ALGORITHMS}; got "RSA"`,
   },
   {
     title: "an unknown key id beside an invalid bucket",
-    args: { bucket: "UPPER", sseAlgorithm: "KMS", keyIdFrom: "source" },
+    args: { bucket: "UPPER", sseAlgorithm: "KMS", kmsMasterKeyId: "key-1", keyIdAfter: "source" },
     property: "bucket",
     reason: `${CHARACTERS} "UPPER"`,
   },
   {
     title: "an unknown bucket beside invalid data encryption",
-    args: { bucketFrom: "source", sseAlgorithm: "KMS", kmsDataEncryption: "AES256" },
+    args: {
+      bucket: "other-bucket",
+      bucketAfter: "source",
+      sseAlgorithm: "KMS",
+      kmsDataEncryption: "AES256",
+    },
     property: "kmsDataEncryption",
     reason: 'kmsDataEncryption must be one of SM4 (any letter case); got "AES256"',
   },
   {
     title: "an unknown key id beside an invalid onDelete",
-    args: { ...kms, keyIdFrom: "source", onDelete: "forget" },
+    args: { ...kms, keyIdAfter: "source", onDelete: "forget" },
     property: "onDelete",
     reason: 'onDelete must be one of "remove", "restore"; got "forget"',
   },

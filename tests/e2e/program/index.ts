@@ -1,6 +1,7 @@
 /**
  * Declares one BucketEncryption per entry of the stack config `resources`, against the endpoint
- * in `endpoint` unless the entry names its own. The end-to-end and reliability tests drive every scenario by changing that config.
+ * in `endpoint` unless the entry names its own. The end-to-end and reliability tests drive every
+ * scenario by changing that config.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { BucketEncryption, type BucketEncryptionArgs } from "pulumi-oss-bucket-encryption";
@@ -10,12 +11,19 @@ interface ResourceSpec extends BucketEncryptionArgs {
   readonly name: string;
   /** Pulumi's retainOnDelete option. */
   readonly retainOnDelete?: boolean;
+  /** Pulumi's deleteBeforeReplace option. */
+  readonly deleteBeforeReplace?: boolean;
+  /** Pulumi's replaceOnChanges option. */
+  readonly replaceOnChanges?: string[];
   /** Pass kmsMasterKeyId as a secret. */
   readonly secretKeyId?: boolean;
-  /** Take the bucket from an earlier resource's output: unknown while that one is being created. */
-  readonly bucketFrom?: string;
-  /** Take kmsMasterKeyId from an earlier resource's bucket output, unknown likewise. */
-  readonly keyIdFrom?: string;
+  /**
+   * Make the bucket known only once the named earlier resource exists: during a preview that
+   * creates that resource, the bucket is unknown.
+   */
+  readonly bucketAfter?: string;
+  /** Make kmsMasterKeyId known only once the named earlier resource exists, likewise. */
+  readonly keyIdAfter?: string;
 }
 
 const config = new pulumi.Config();
@@ -27,25 +35,45 @@ const declared = new Map<string, BucketEncryption>();
 /** The algorithm OSS holds for each resource, by resource name. */
 export const algorithms: Record<string, pulumi.Output<string>> = {};
 
-function earlier(name: string): BucketEncryption {
+/**
+ * `value`, known only once the earlier resource `name` exists: derived from its `location`, an
+ * output that no input gives, which a preview of its creation cannot know.
+ */
+function after(name: string, value: pulumi.Input<string>): pulumi.Output<string> {
   const resource = declared.get(name);
   if (resource === undefined) {
     throw new Error(`resource ${name} must be declared before it is referred to`);
   }
-  return resource;
+  return pulumi.all([resource.location, value]).apply(([, known]) => known);
 }
 
-for (const { name, retainOnDelete, secretKeyId, bucketFrom, keyIdFrom, ...args } of resources) {
-  const keyId = keyIdFrom === undefined ? args.kmsMasterKeyId : earlier(keyIdFrom).bucket;
+for (const {
+  name,
+  retainOnDelete,
+  deleteBeforeReplace,
+  replaceOnChanges,
+  secretKeyId,
+  bucketAfter,
+  keyIdAfter,
+  ...args
+} of resources) {
+  const keyId =
+    keyIdAfter === undefined || args.kmsMasterKeyId === undefined
+      ? args.kmsMasterKeyId
+      : after(keyIdAfter, args.kmsMasterKeyId);
   const resource = new BucketEncryption(
     name,
     {
       ...args,
-      bucket: bucketFrom === undefined ? args.bucket : earlier(bucketFrom).bucket,
+      bucket: bucketAfter === undefined ? args.bucket : after(bucketAfter, args.bucket),
       kmsMasterKeyId: secretKeyId === true && keyId !== undefined ? pulumi.secret(keyId) : keyId,
       endpoint: args.endpoint ?? endpoint,
     },
-    { retainOnDelete: retainOnDelete === true },
+    {
+      retainOnDelete: retainOnDelete === true,
+      ...(deleteBeforeReplace === undefined ? {} : { deleteBeforeReplace }),
+      ...(replaceOnChanges === undefined ? {} : { replaceOnChanges }),
+    },
   );
   declared.set(name, resource);
   algorithms[name] = resource.sseAlgorithm;

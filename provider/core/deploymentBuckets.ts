@@ -1,0 +1,80 @@
+/**
+ * What one deployment has learnt about the buckets its resources manage, so that a delete can tell
+ * whether the rule it would remove (or restore over) is still its own.
+ *
+ * The resource id is the bucket, and a bucket holds one rule. A replace on the same bucket
+ * (`pulumi up --replace`, `replaceOnChanges`) or a rename without an alias makes the engine create
+ * one resource and delete another that name the same bucket: create first by default, delete first
+ * with `deleteBeforeReplace`. The engine checks every resource the program declares before it runs
+ * any delete of a resource the program no longer declares (or that a replace condemned), and one
+ * provider process serves the whole deployment. So when a delete runs, the buckets checked so far
+ * are the buckets live resources declare, and their rules are not the deleted resource's to remove.
+ */
+import { type EncryptionRule, rulesEqual } from "./encryptionRule";
+
+/** What a delete left in place for the resource that declares the same bucket. */
+export interface Handover {
+  /** The rule the deleted resource had set, left on the bucket. */
+  readonly rule: EncryptionRule;
+  /** The rule the bucket held before the deleted resource set its own. */
+  readonly priorRule?: EncryptionRule;
+}
+
+/** What a create takes over from the resource it replaces on the same bucket. */
+export interface Takeover {
+  /** The rule to record as found at create: the one before Pulumi managed the bucket, if known. */
+  readonly priorRule?: EncryptionRule;
+}
+
+/** The buckets of one deployment: which are declared, and what deletes left for creates. */
+export class DeploymentBuckets {
+  /** Each declared bucket, with the rule its declaring resource recorded before, if any. */
+  private readonly declared = new Map<string, EncryptionRule | undefined>();
+  private readonly handovers = new Map<string, Handover>();
+
+  /**
+   * Records that a resource of the program declares `bucket`. `predecessorRule` is the rule that
+   * resource's previous state recorded for the same bucket, when it had one.
+   */
+  declare(bucket: string, predecessorRule?: EncryptionRule): void {
+    if (predecessorRule !== undefined || !this.declared.has(bucket)) {
+      this.declared.set(bucket, predecessorRule);
+    }
+  }
+
+  /** Whether a resource of this deployment declares `bucket`, so that its rule is not a delete's. */
+  isDeclared(bucket: string): boolean {
+    return this.declared.has(bucket);
+  }
+
+  /** Records the rule a delete left on a declared bucket, for the create that takes it over. */
+  handOver(bucket: string, handover: Handover): void {
+    this.handovers.set(bucket, handover);
+  }
+
+  /**
+   * What a create that found `found` on `bucket` takes over, or undefined when the rule found is
+   * not its own line's: the rule a delete of this deployment left for it (replace with
+   * deleteBeforeReplace), with that resource's prior rule; or its predecessor's rule still in
+   * place (replace that creates first), which is then the rule found.
+   */
+  takeOver(bucket: string, found: EncryptionRule): Takeover | undefined {
+    const handover = this.handovers.get(bucket);
+    if (handover !== undefined && rulesEqual(handover.rule, found)) {
+      this.handovers.delete(bucket);
+      return handover.priorRule === undefined ? {} : { priorRule: handover.priorRule };
+    }
+    const predecessorRule = this.declared.get(bucket);
+    return predecessorRule !== undefined && rulesEqual(predecessorRule, found)
+      ? { priorRule: found }
+      : undefined;
+  }
+}
+
+/**
+ * The message for two resources of one program that declare the same bucket: a bucket holds one
+ * rule, so the second would silently overwrite the first.
+ */
+export function duplicateBucketMessage(bucket: string, first: string, second: string): string {
+  return `${second} declares bucket "${bucket}", which ${first} already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).`;
+}
