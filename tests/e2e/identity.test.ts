@@ -393,3 +393,15 @@ describe("a key id given as a secret", () => {
     expect(test.output.join("")).not.toContain(SECRET_KEY_ID);
   });
 });
+
+describe("tuning config", () => {
+  it("out of range fails the preview, naming the key and the range, before any request", async () => {
+    await declare({ name: "logs", bucket: "logs", sseAlgorithm: "AES256" });
+    await test.stack.setConfig("bucketEncryption:requestTimeoutMs", { value: "2147483648" });
+    const failure = await failureOf(test.stack.preview({ onOutput: test.onOutput }));
+    expect(failure).toContain(
+      'Invalid stack config: bucketEncryption:requestTimeoutMs must be a whole number of milliseconds from 100 to 300000; got "2147483648".',
+    );
+    expect(oss.counts()).toStrictEqual({});
+  });
+});

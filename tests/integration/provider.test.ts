@@ -306,6 +306,23 @@ describe("retries and failures", () => {
     });
   });
 
+  it("gives up at the retry deadline: the last attempt gets only the time left", async () => {
+    const provider = await providerFor(DEFAULT_CREDENTIAL, {
+      [TIMING_CONFIG_KEYS.requestTimeoutMs]: "2000",
+      [TIMING_CONFIG_KEYS.retryDeadlineMs]: "3000",
+    });
+    const bucket = await newBucket();
+    const inputs = await checked(provider, { bucket, sseAlgorithm: "AES256" });
+    oss.faults.delayNext("GetBucketEncryption", 5, 10_000);
+    const started = Date.now();
+    await expect(provider.create(inputs)).rejects.toThrow(
+      /^GetBucketEncryption on bucket "provider-\d+" failed with ResponseTimeoutError \(after 2 attempts\): Response timeout for \d+ms\.$/,
+    );
+    // Before, the second attempt ran its whole 2 s timeout past the deadline (about 4.1 s).
+    expect(Date.now() - started).toBeLessThan(3_500);
+    oss.faults.clear();
+  });
+
   it("fails at once on AccessDenied, naming the RAM action to grant", async () => {
     const provider = await providerFor(READ_ONLY);
     const bucket = await newBucket();
