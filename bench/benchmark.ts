@@ -15,7 +15,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "../emulator";
+import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "local-oss-endpoint";
 import type { BucketEncryptionOutputs } from "../provider/core/inputs";
 import { BucketEncryptionProvider } from "../provider/pulumi/provider";
 import type { ConfigMap } from "@pulumi/pulumi/automation";

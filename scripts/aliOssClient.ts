@@ -3,7 +3,7 @@
  * calls ali-oss's type definitions leave out.
  */
 import OSS from "ali-oss";
-import { DEFAULT_CREDENTIAL, type EmulatorCredential } from "../emulator";
+import { DEFAULT_CREDENTIAL, type EmulatorCredential } from "local-oss-endpoint";
 
 /** ali-oss methods that @types/ali-oss does not declare. */
 interface UndeclaredCalls {

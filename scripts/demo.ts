@@ -6,7 +6,7 @@
  * behind Pulumi's back, shows `pulumi refresh` catching the drift, repairs it with `pulumi up`,
  * and destroys. Exits 0 only when every step did what it claims.
  */
-import { type OssEmulator, startOssEmulator, type StoredRule } from "../emulator";
+import { type OssEmulator, startOssEmulator, type StoredRule } from "local-oss-endpoint";
 import { aliOssClient } from "./aliOssClient";
 import { createLocalStack, emulatorConfig, type LocalStack } from "./localStack";
 import { ensurePulumiCli } from "./pulumiCli";

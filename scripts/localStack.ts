@@ -29,7 +29,7 @@ import {
   type OssEmulator,
   type OssEmulatorOptions,
   startOssEmulator,
-} from "../emulator";
+} from "local-oss-endpoint";
 import { aliOssClient } from "./aliOssClient";
 import type { PulumiCli } from "./pulumiCli";
 import { offlineEnvironment } from "./pulumiEnvironment";

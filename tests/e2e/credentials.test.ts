@@ -2,7 +2,7 @@
  * Credentials through the real engine: given as secret stack config or as environment variables,
  * they reach OSS but never the exported state, the CLI output or the serialized provider.
  */
-import type { EmulatorCredential, OssEmulator } from "../../emulator";
+import type { EmulatorCredential, OssEmulator } from "local-oss-endpoint";
 import {
   BUCKET_ENCRYPTION_TYPE,
   createTestStack,

@@ -5,7 +5,7 @@
  * the location recorded at create, and key ids given as secrets. Each ends with OSS holding the
  * declared rule and the state agreeing with it.
  */
-import type { OssEmulator } from "../../emulator";
+import type { OssEmulator } from "local-oss-endpoint";
 import { aliOssClient } from "../../scripts/aliOssClient";
 import {
   BUCKET_ENCRYPTION_TYPE,

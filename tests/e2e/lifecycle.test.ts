@@ -3,7 +3,7 @@
  * BucketEncryption resources against the local OSS endpoint, asserting on the emulator's stored
  * rules and request counters and on the exported state.
  */
-import type { OssEmulator } from "../../emulator";
+import type { OssEmulator } from "local-oss-endpoint";
 import { aliOssClient } from "../../scripts/aliOssClient";
 import {
   createTestStack,

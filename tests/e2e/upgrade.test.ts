@@ -5,7 +5,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { OssEmulator } from "../../emulator";
+import type { OssEmulator } from "local-oss-endpoint";
 import { PACKAGE_NAME } from "../../scripts/localStack";
 import {
   createTestStack,

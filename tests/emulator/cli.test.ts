@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { aliOssClient } from "../../scripts/aliOssClient";
 import { failureOf } from "../support/failures";
 
-const CLI = join(__dirname, "../../dist/emulator/cli.js");
+const CLI = join(__dirname, "../../emulator/dist/cli.js");
 
 interface Started {
   readonly child: ChildProcessWithoutNullStreams;

@@ -7,7 +7,7 @@ import {
   type EmulatorCredential,
   type OssEmulator,
   startOssEmulator,
-} from "../../emulator";
+} from "local-oss-endpoint";
 import { aliOssClient } from "../../scripts/aliOssClient";
 import { failureOf } from "../support/failures";
 import { elementText, errorCode, rawRequest, type RawRequest } from "../support/rawOss";

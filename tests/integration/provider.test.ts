@@ -11,7 +11,7 @@ import {
   type EmulatorCredential,
   type OssEmulator,
   startOssEmulator,
-} from "../../emulator";
+} from "local-oss-endpoint";
 import { aliOssClient } from "../../scripts/aliOssClient";
 
 const READ_ONLY: EmulatorCredential = {

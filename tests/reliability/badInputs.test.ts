@@ -3,7 +3,7 @@
  * values not known yet beside invalid ones, and hostile strings. Each fails `pulumi preview` with
  * its property named and what is allowed, and the emulator sees no request at all.
  */
-import { type OssEmulator, startOssEmulator } from "../../emulator";
+import { type OssEmulator, startOssEmulator } from "local-oss-endpoint";
 import { createTestStack, emulatorConfig, resourcesConfig } from "../support/pulumiStack";
 
 jest.setTimeout(300_000);

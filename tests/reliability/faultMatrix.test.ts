@@ -6,7 +6,7 @@
  * its documented message. After every failure, refresh shows exactly what the emulator holds.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { EmulatorCredential, Fault, OssEmulator } from "../../emulator";
+import type { EmulatorCredential, Fault, OssEmulator } from "local-oss-endpoint";
 import { aliOssClient } from "../../scripts/aliOssClient";
 import {
   createTestStack,

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { EmulatorCredential, OssEmulator } from "../../emulator";
+import type { EmulatorCredential, OssEmulator } from "local-oss-endpoint";
 import {
   createTestStack,
   emulatorConfig,

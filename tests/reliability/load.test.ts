@@ -3,7 +3,7 @@
  * emulator fails 5% of calls with throttling codes and cuts 1% of connections. Up, a no-change
  * preview, refresh and destroy all succeed, and nothing is left behind.
  */
-import type { EmulatorCredential, OssEmulator } from "../../emulator";
+import type { EmulatorCredential, OssEmulator } from "local-oss-endpoint";
 import {
   createTestStack,
   emulatorConfig,

@@ -2,7 +2,7 @@
  * Assertions that compare a stack's state with what the emulator holds, and that no credential
  * leaked anywhere a user or an attacker could read it.
  */
-import type { EmulatorCredential, OssEmulator, StoredRule } from "../../emulator";
+import type { EmulatorCredential, OssEmulator, StoredRule } from "local-oss-endpoint";
 import type { TestStack } from "./pulumiStack";
 
 /** The rule fields of a resource's outputs, as the emulator stores a rule. */
