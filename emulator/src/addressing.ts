@@ -4,6 +4,8 @@
  * connection goes to an IP, as ali-oss does), path style, and ali-oss's `sldEnable` mix of both.
  */
 
+import { MESSAGES, OssError } from "./ossError";
+
 /** The bucket, object key and region a request addresses. */
 export interface Address {
   /** The bucket, or undefined for service-level requests (ListBuckets). */
@@ -12,6 +14,21 @@ export interface Address {
   readonly key: string | undefined;
   /** The region named by the Host (`cn-hangzhou`), or undefined when the Host names none. */
   readonly region: string | undefined;
+  /** Whether the Host named the bucket (virtual-host style) or the path did. */
+  readonly style: "virtual-host" | "path";
+}
+
+/**
+ * Decodes one percent-encoded part of a URL.
+ *
+ * @throws OssError 400 InvalidURI for malformed percent-encoding (`%`, `%zz`).
+ */
+export function decodeUriPart(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new OssError(400, "InvalidURI", MESSAGES.InvalidURI);
+  }
 }
 
 const OSS_DOMAIN = ".aliyuncs.com";
@@ -27,7 +44,7 @@ function splitPath(path: string): { first: string; rest: string | undefined } {
 }
 
 function decodeKey(raw: string | undefined): string | undefined {
-  return raw === undefined || raw === "" ? undefined : decodeURIComponent(raw);
+  return raw === undefined || raw === "" ? undefined : decodeUriPart(raw);
 }
 
 /**
@@ -35,6 +52,7 @@ function decodeKey(raw: string | undefined): string | undefined {
  *
  * @param host the Host header, port included or not
  * @param path the request path without the query string, still URL-encoded
+ * @throws OssError 400 InvalidURI when the path's percent-encoding is malformed.
  */
 export function resolveAddress(host: string, path: string): Address {
   const hostname = host.replace(/:\d+$/, "").toLowerCase();
@@ -48,11 +66,21 @@ export function resolveAddress(host: string, path: string): Address {
       // bucket first in the path; strip it when present.
       const { first: pathFirst, rest } = splitPath(path);
       const key = pathFirst === first ? rest : path.replace(/^\//, "");
-      return { bucket: first, key: decodeKey(key), region };
+      return { bucket: first, key: decodeKey(key), region, style: "virtual-host" };
     }
     const { first: bucket, rest } = splitPath(path);
-    return { bucket: bucket === "" ? undefined : bucket, key: decodeKey(rest), region };
+    return {
+      bucket: bucket === "" ? undefined : bucket,
+      key: decodeKey(rest),
+      region,
+      style: "path",
+    };
   }
   const { first: bucket, rest } = splitPath(path);
-  return { bucket: bucket === "" ? undefined : bucket, key: decodeKey(rest), region: undefined };
+  return {
+    bucket: bucket === "" ? undefined : bucket,
+    key: decodeKey(rest),
+    region: undefined,
+    style: "path",
+  };
 }

@@ -3,7 +3,7 @@
  * 15-minute clock window, then the V1 or V4 signature.
  */
 import { timingSafeEqual } from "node:crypto";
-import { MESSAGES, OssError } from "./ossError";
+import { CAUSE_EC, MESSAGES, OssError } from "./ossError";
 import {
   canonicalRequestV4,
   canonicalResourceV1,
@@ -14,6 +14,7 @@ import {
   signatureV4,
   stringToSignV1,
   stringToSignV4,
+  type V4Authorization,
 } from "./signing";
 
 /** An AccessKey pair the emulator accepts. */
@@ -100,10 +101,19 @@ function findCredential(
 ): EmulatorCredential {
   const credential = credentials.find((candidate) => candidate.accessKeyId === accessKeyId);
   const token = headers["x-oss-security-token"];
-  if (credential === undefined || (credential.securityToken !== undefined && token === undefined)) {
+  if (credential === undefined) {
     throw new OssError(403, "InvalidAccessKeyId", MESSAGES.InvalidAccessKeyId, {
       OSSAccessKeyId: accessKeyId,
     });
+  }
+  if (credential.securityToken !== undefined && token === undefined) {
+    throw new OssError(
+      403,
+      "InvalidAccessKeyId",
+      MESSAGES.InvalidAccessKeyId,
+      { OSSAccessKeyId: accessKeyId },
+      CAUSE_EC.stsKeyWithoutToken,
+    );
   }
   if (credential.securityToken !== undefined && token !== undefined) {
     if (!sameText(token, credential.securityToken)) {
@@ -117,11 +127,41 @@ function findCredential(
 }
 
 function signatureMismatch(accessKeyId: string, stringToSign: string, provided: string): OssError {
-  return new OssError(403, "SignatureDoesNotMatch", MESSAGES.SignatureDoesNotMatch, {
-    OSSAccessKeyId: accessKeyId,
-    StringToSign: stringToSign,
-    SignatureProvided: provided,
-  });
+  return new OssError(
+    403,
+    "SignatureDoesNotMatch",
+    MESSAGES.SignatureDoesNotMatch,
+    { OSSAccessKeyId: accessKeyId, StringToSign: stringToSign, SignatureProvided: provided },
+    CAUSE_EC.signatureMismatch,
+  );
+}
+
+/** Whether a V4 scope is OSS's: product `oss`, terminator `aliyun_v4_request`, an 8-digit day. */
+function isOssScope(v4: V4Authorization): boolean {
+  return v4.product === "oss" && v4.terminator === "aliyun_v4_request" && /^\d{8}$/.test(v4.date);
+}
+
+/** When a V4 request says it was signed: as sent, as a time, and its UTC day (`yyyymmdd`). */
+interface SigningTime {
+  readonly sent: string;
+  readonly time: Date | undefined;
+  readonly day: string | undefined;
+}
+
+/**
+ * The signing time of a V4 request: `x-oss-date` (`yyyymmddTHHMMSSZ`), or, from clients that
+ * send only `Date` (ossutil 1.7, the Go SDK v1), the `Date` header, whose text is then what the
+ * string to sign holds.
+ */
+function v4SigningTime(headers: Headers): SigningTime {
+  const ossDate = headers["x-oss-date"];
+  if (ossDate !== undefined) {
+    const time = parseCompactDate(ossDate);
+    return { sent: ossDate, time, day: /^(\d{8})T/.exec(ossDate)?.[1] };
+  }
+  const sent = headers.date ?? "";
+  const time = parseHttpDate(headers.date);
+  return { sent, time, day: time?.toISOString().slice(0, 10).replace(/-/g, "") };
 }
 
 /**
@@ -129,9 +169,12 @@ function signatureMismatch(accessKeyId: string, stringToSign: string, provided: 
  *
  * @param region the emulator's region: a V4 signature must be scoped to it (and to the region the
  *   Host names, when it names one).
+ * V4 is verified as OSS does: the scope's product (`oss`), terminator, day and region, and the
+ * signing time from `x-oss-date` or, failing that, `Date`.
+ *
  * @throws OssError with the code OSS would answer: AccessDenied (no signature or no date),
  *   InvalidAccessKeyId, InvalidSecurityToken, SecurityTokenExpired, RequestTimeTooSkewed,
- *   InvalidArgument (a V4 signature for another region), SignatureDoesNotMatch.
+ *   InvalidArgument (a V4 scope that is not OSS's, or for another region), SignatureDoesNotMatch.
  */
 export function authenticate(
   request: SignedRequest,
@@ -146,15 +189,30 @@ export function authenticate(
   }
 
   const v4 = parseV4Authorization(header);
+  if (v4 === "malformed" || (v4 !== undefined && !isOssScope(v4))) {
+    throw new OssError(
+      400,
+      "InvalidArgument",
+      MESSAGES.InvalidCredential,
+      {},
+      CAUSE_EC.invalidCredential,
+    );
+  }
   if (v4 !== undefined) {
     const credential = findCredential(v4.accessKeyId, headers, credentials, now);
-    const ossDate = headers["x-oss-date"] ?? "";
-    checkClock(parseCompactDate(ossDate), ossDate, now);
-    if (!ossDate.startsWith(`${v4.date}T`)) {
+    const signed = v4SigningTime(headers);
+    checkClock(signed.time, signed.sent, now);
+    if (signed.day !== v4.date) {
       throw signatureMismatch(v4.accessKeyId, "", v4.signature);
     }
     if (v4.region !== region || (request.hostRegion ?? region) !== region) {
-      throw new OssError(400, "InvalidArgument", MESSAGES.InvalidSigningRegion);
+      throw new OssError(
+        400,
+        "InvalidArgument",
+        MESSAGES.InvalidSigningRegion,
+        {},
+        CAUSE_EC.invalidSigningRegion,
+      );
     }
     const canonical = canonicalRequestV4(
       request.method,
@@ -164,7 +222,7 @@ export function authenticate(
       headers,
       v4.additionalHeaders,
     );
-    const stringToSign = stringToSignV4(ossDate, v4, canonical);
+    const stringToSign = stringToSignV4(signed.sent, v4, canonical);
     if (!sameText(signatureV4(credential.accessKeySecret, v4, stringToSign), v4.signature)) {
       throw signatureMismatch(v4.accessKeyId, stringToSign, v4.signature);
     }

@@ -9,7 +9,10 @@ export interface RequestRecord {
   readonly sequence: number;
   /** When it arrived, ISO 8601. */
   readonly time: string;
-  /** The OSS operation, or `Unsupported` for a request the emulator does not serve. */
+  /**
+   * The OSS operation; `Unsupported` for a request the emulator does not serve, `Malformed` for
+   * one whose URL cannot be decoded.
+   */
   readonly operation: string;
   readonly method: string;
   /** The path and query as sent. */
@@ -33,13 +36,20 @@ export interface RequestRecord {
 /** The largest body kept in a record. */
 const MAX_BODY_CHARS = 4_096;
 
+/** How many records the log keeps unless told otherwise: the oldest go first. */
+export const DEFAULT_JOURNAL_LIMIT = 10_000;
+
 /**
  * Keeps the request log and counts. A request is counted when it arrives and logged when it is
- * answered, so that a call still held by an injected delay is already counted.
+ * answered, so that a call still held by an injected delay is already counted. The log keeps the
+ * newest `limit` records; the counts keep counting.
  */
 export class RequestJournal {
   private records: RequestRecord[] = [];
   private arrivals: Record<string, number> = {};
+  private sequence = 0;
+
+  constructor(private readonly limit: number = DEFAULT_JOURNAL_LIMIT) {}
 
   /** Counts a request of `operation` as it arrives. */
   arrived(operation: string): void {
@@ -53,11 +63,15 @@ export class RequestJournal {
         ? undefined
         : record.body.slice(0, MAX_BODY_CHARS);
     const { body: _raw, ...rest } = record;
+    this.sequence += 1;
     this.records.push({
-      sequence: this.records.length + 1,
+      sequence: this.sequence,
       ...rest,
       ...(body === undefined ? {} : { body }),
     });
+    if (this.records.length > this.limit) {
+      this.records.splice(0, this.records.length - this.limit);
+    }
   }
 
   /** Every record, oldest first. */
@@ -74,5 +88,6 @@ export class RequestJournal {
   clear(): void {
     this.records = [];
     this.arrivals = {};
+    this.sequence = 0;
   }
 }

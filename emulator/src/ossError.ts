@@ -16,9 +16,61 @@ export class OssError extends Error {
     message: string,
     /** Extra elements of the body, e.g. `{ BucketName: "logs" }`. */
     readonly extras: XmlFields = {},
+    /**
+     * OSS's detailed error code (`<EC>`, `x-oss-ec`) for this cause, where it differs between
+     * causes of one code; otherwise `errorCodeOf` finds it by code.
+     */
+    readonly ec?: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * The detailed error codes OSS documents (its troubleshooting pages are named by them), by error
+ * code, for the codes that have one cause here. Causes that share a code carry their own.
+ */
+const DOCUMENTED_EC: Readonly<Record<string, string>> = {
+  NoSuchBucket: "0015-00000101",
+  BucketAlreadyExists: "0015-00000104",
+  BucketNotEmpty: "0015-00000301",
+  NoSuchKey: "0026-00000001",
+  NoSuchServerSideEncryptionRule: "0005-00000004",
+  InvalidEncryptionAlgorithmError: "0005-00000003",
+  RequestTimeTooSkewed: "0002-00000504",
+};
+
+/** The documented detailed error codes of causes that share an error code with others. */
+export const CAUSE_EC = {
+  /** InvalidArgument: KMSMasterKeyID beside an algorithm other than KMS. */
+  kmsKeyIdNotApplicable: "0005-00000204",
+  /** InvalidArgument: KMSDataEncryption other than SM4. */
+  kmsDataEncryptionNotSm4: "0005-00000203",
+  /** InvalidArgument: a V4 signature scoped to another region. */
+  invalidSigningRegion: "0002-00000226",
+  /** InvalidArgument: a V4 Credential not of the form `<id>/<day>/<region>/oss/aliyun_v4_request`. */
+  invalidCredential: "0002-00000213",
+  /** SignatureDoesNotMatch (header signatures). */
+  signatureMismatch: "0002-00000040",
+  /** InvalidAccessKeyId: an STS key id without its token. */
+  stsKeyWithoutToken: "0002-00000002",
+} as const;
+
+/**
+ * The detailed error code to answer with: the cause's own, else OSS's documented one for the code,
+ * else a stable value of the emulator's own (`0000-` and eight digits) for causes OSS documents
+ * none for.
+ */
+export function errorCodeOf(error: OssError): string {
+  const documented = error.ec ?? DOCUMENTED_EC[error.code];
+  if (documented !== undefined) {
+    return documented;
+  }
+  let hash = 0;
+  for (const character of error.code) {
+    hash = (hash * 31 + character.charCodeAt(0)) >>> 0;
+  }
+  return `0000-${String(hash % 100_000_000).padStart(8, "0")}`;
 }
 
 /** The statuses of the throttling and server error codes the emulator can inject. */
@@ -57,5 +109,9 @@ export const MESSAGES = {
   InvalidSecurityToken: "The security token you provided is invalid.",
   InvalidDigest: "The Content-MD5 you specified is not valid.",
   InvalidSigningRegion: "Invalid signing region in Authorization header.",
+  InvalidCredential: "Invalid credential in Authorization header.",
+  InvalidURI: "Could not parse the specified URI.",
+  EntityTooLarge: "Your proposed upload exceeds the maximum allowed size.",
+  MissingContentLength: "You must provide the Content-Length HTTP header.",
   NotImplemented: "This operation is not emulated by the local OSS endpoint.",
 } as const;

@@ -84,7 +84,10 @@ export interface V4Authorization {
   /** `yyyymmdd` from the credential scope. */
   readonly date: string;
   readonly region: string;
+  /** The product of the scope: `oss` for OSS. */
   readonly product: string;
+  /** The scope's terminator: `aliyun_v4_request` for OSS. */
+  readonly terminator: string;
   /** Extra signed headers, lower case, sorted as sent. */
   readonly additionalHeaders: readonly string[];
   readonly signature: string;
@@ -93,11 +96,14 @@ export interface V4Authorization {
 /** The algorithm name that starts a V4 Authorization header. */
 export const V4_ALGORITHM = "OSS4-HMAC-SHA256";
 
+/** What a V4 header holds: its parts, or `malformed` when it has no five-part Credential or no Signature. */
+export type ParsedV4 = V4Authorization | "malformed";
+
 /**
- * Parses `OSS4-HMAC-SHA256 Credential=<ak>/<date>/<region>/oss/aliyun_v4_request[,AdditionalHeaders=a;b],Signature=<hex>`.
- * Returns undefined when the header does not have that shape.
+ * Parses `OSS4-HMAC-SHA256 Credential=<ak>/<date>/<region>/<product>/<terminator>[,AdditionalHeaders=a;b],Signature=<hex>`.
+ * Returns undefined when the header is not a V4 one at all.
  */
-export function parseV4Authorization(header: string): V4Authorization | undefined {
+export function parseV4Authorization(header: string): ParsedV4 | undefined {
   if (!header.startsWith(`${V4_ALGORITHM} `)) {
     return undefined;
   }
@@ -113,20 +119,17 @@ export function parseV4Authorization(header: string): V4Authorization | undefine
   );
   const credential = fields.get("Credential")?.split("/");
   const signature = fields.get("Signature");
-  if (
-    credential?.length !== 5 ||
-    credential[4] !== "aliyun_v4_request" ||
-    signature === undefined
-  ) {
-    return undefined;
+  if (credential?.length !== 5 || signature === undefined) {
+    return "malformed";
   }
-  const [accessKeyId = "", date = "", region = "", product = ""] = credential;
+  const [accessKeyId = "", date = "", region = "", product = "", terminator = ""] = credential;
   const additional = fields.get("AdditionalHeaders");
   return {
     accessKeyId,
     date,
     region,
     product,
+    terminator,
     additionalHeaders: additional === undefined || additional === "" ? [] : additional.split(";"),
     signature,
   };
@@ -175,16 +178,19 @@ export function canonicalRequestV4(
   ].join("\n");
 }
 
-/** The V4 string to sign for a canonical request. */
+/**
+ * The V4 string to sign for a canonical request. `signedDate` is the request time as sent:
+ * `x-oss-date`, or the `Date` header when a client (ossutil, the Go SDK v1) sends only that.
+ */
 export function stringToSignV4(
-  ossDate: string,
-  authorization: Pick<V4Authorization, "date" | "region" | "product">,
+  signedDate: string,
+  authorization: Pick<V4Authorization, "date" | "region" | "product" | "terminator">,
   canonicalRequest: string,
 ): string {
   return [
     V4_ALGORITHM,
-    ossDate,
-    `${authorization.date}/${authorization.region}/${authorization.product}/aliyun_v4_request`,
+    signedDate,
+    `${authorization.date}/${authorization.region}/${authorization.product}/${authorization.terminator}`,
     createHash("sha256").update(canonicalRequest).digest("hex"),
   ].join("\n");
 }

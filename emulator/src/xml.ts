@@ -52,10 +52,14 @@ function decodeText(raw: string): string {
   );
 }
 
+/** How deep elements may nest: OSS request bodies nest four levels at most. */
+export const MAX_XML_DEPTH = 32;
+
 /**
  * Parses a document with exactly one root element.
  *
- * @throws MalformedXmlError when the text is not well-formed XML.
+ * @throws MalformedXmlError when the text is not well-formed XML, or nests deeper than
+ *   `MAX_XML_DEPTH` (recursion that deep would exhaust the stack).
  */
 export function parseXml(text: string): XmlElement {
   let position = 0;
@@ -66,7 +70,10 @@ export function parseXml(text: string): XmlElement {
     }
   };
 
-  const parseElement = (): XmlElement => {
+  const parseElement = (depth: number): XmlElement => {
+    if (depth > MAX_XML_DEPTH) {
+      throw new MalformedXmlError(`elements nest deeper than ${MAX_XML_DEPTH} levels`);
+    }
     if (text.charAt(position) !== "<") {
       throw new MalformedXmlError(`expected an element at offset ${position}`);
     }
@@ -113,7 +120,7 @@ export function parseXml(text: string): XmlElement {
       if (text.startsWith("<!", position) || text.startsWith("<?", position)) {
         throw new MalformedXmlError("comments, CDATA and processing instructions are not accepted");
       }
-      children.push(parseElement());
+      children.push(parseElement(depth + 1));
     }
     if (children.length > 0 && raw.trim() !== "") {
       throw new MalformedXmlError(`element <${name}> mixes text and elements`);
@@ -130,7 +137,7 @@ export function parseXml(text: string): XmlElement {
     position = end + 2;
   }
   skipSpace();
-  const root = parseElement();
+  const root = parseElement(1);
   skipSpace();
   if (position !== text.length) {
     throw new MalformedXmlError("content after the root element");

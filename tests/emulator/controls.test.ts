@@ -153,13 +153,15 @@ describe("counters and the request log", () => {
 });
 
 describe("the admin API", () => {
-  const admin = (method: string, path: string, body?: unknown) =>
+  const admin = (method: string, path: string, body?: unknown, token = oss.adminToken) =>
     rawRequest(oss.endpoint, {
       method,
       path: `/_emulator/${path}`,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }).then((answer) => ({
       status: answer.status,
       json: answer.body === "" ? undefined : (JSON.parse(answer.body) as unknown),
