@@ -1,22 +1,33 @@
 #!/usr/bin/env node
 /**
  * `oss-emulator`: runs the local OSS endpoint until SIGINT or SIGTERM. Prints its endpoint URL
- * on the first line of output.
+ * on the first line of output, then the access key id, then the admin token when it made one.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { DEFAULT_CREDENTIAL } from "./auth";
+import { DEFAULT_CREDENTIAL, type EmulatorCredential } from "./auth";
 import { type Fault, type FaultOptions, type FaultTarget, statusOfCode } from "./faults";
-import { startOssEmulator } from "./index";
+import { DEFAULT_MAX_OBJECT_SIZE, startOssEmulator } from "./index";
+import { DEFAULT_JOURNAL_LIMIT } from "./journal";
 import { DEFAULT_REGION, OPERATIONS } from "./operations";
 
 const USAGE = `Usage: oss-emulator [options]
 
   --host ADDRESS              listen address (default 127.0.0.1)
   --port PORT                 port, 0 for any free port (default 0)
-  --access-key-id ID          accepted AccessKey id (default ${DEFAULT_CREDENTIAL.accessKeyId})
-  --access-key-secret SECRET  its secret (default ${DEFAULT_CREDENTIAL.accessKeySecret})
-  --security-token TOKEN      make the key an STS key that needs this token
+  --access-key-id ID          accepted AccessKey id (default: ALIBABA_CLOUD_ACCESS_KEY_ID, else
+                              ${DEFAULT_CREDENTIAL.accessKeyId})
+  --access-key-secret SECRET  its secret (default: ALIBABA_CLOUD_ACCESS_KEY_SECRET, else
+                              ${DEFAULT_CREDENTIAL.accessKeySecret})
+  --security-token TOKEN      make the key an STS key that needs this token (default:
+                              ALIBABA_CLOUD_SECURITY_TOKEN)
+  --credentials-file FILE     accept the key pairs in FILE, a JSON list of
+                              {"accessKeyId", "accessKeySecret", "securityToken"?}
+  --admin-token TOKEN         the admin API's token (default: OSS_EMULATOR_ADMIN_TOKEN, else a
+                              random one, printed at start)
   --data-dir DIR              keep buckets in DIR across restarts (default: memory only)
+  --max-object-size BYTES     the largest object accepted (default ${DEFAULT_MAX_OBJECT_SIZE})
+  --request-log-limit N       how many requests the log keeps (default ${DEFAULT_JOURNAL_LIMIT})
   --fail OP:COUNT:CODE[:STATUS]  the next COUNT calls of OP fail with CODE (repeatable)
   --reset OP:COUNT            the next COUNT calls of OP have their connection cut (repeatable)
   --delay OP:COUNT:MS         the next COUNT calls of OP answer MS milliseconds late (repeatable)
@@ -88,6 +99,65 @@ function scheduled(values: { fail: string[]; reset: string[]; delay: string[] })
   return faults;
 }
 
+/** The key pairs to accept: the flags, else the credentials file, else the environment, else the default. */
+function credentialsFrom(
+  values: {
+    "access-key-id"?: string | undefined;
+    "access-key-secret"?: string | undefined;
+    "security-token"?: string | undefined;
+    "credentials-file"?: string | undefined;
+  },
+  env: NodeJS.ProcessEnv,
+): EmulatorCredential[] {
+  const file = values["credentials-file"];
+  if (file !== undefined && values["access-key-id"] === undefined) {
+    return credentialsFile(file);
+  }
+  const accessKeyId =
+    values["access-key-id"] ?? env.ALIBABA_CLOUD_ACCESS_KEY_ID ?? DEFAULT_CREDENTIAL.accessKeyId;
+  const accessKeySecret =
+    values["access-key-secret"] ??
+    env.ALIBABA_CLOUD_ACCESS_KEY_SECRET ??
+    DEFAULT_CREDENTIAL.accessKeySecret;
+  const securityToken = values["security-token"] ?? env.ALIBABA_CLOUD_SECURITY_TOKEN;
+  return [
+    { accessKeyId, accessKeySecret, ...(securityToken === undefined ? {} : { securityToken }) },
+  ];
+}
+
+/** Reads a credentials file: a JSON list of key pairs. */
+function credentialsFile(file: string): EmulatorCredential[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--credentials-file ${file} cannot be read: ${(error as Error).message}`);
+  }
+  const valid =
+    Array.isArray(parsed) &&
+    parsed.length > 0 &&
+    parsed.every(
+      (entry: unknown) =>
+        typeof entry === "object" &&
+        entry !== null &&
+        typeof (entry as Record<string, unknown>).accessKeyId === "string" &&
+        typeof (entry as Record<string, unknown>).accessKeySecret === "string" &&
+        ["string", "undefined"].includes(typeof (entry as Record<string, unknown>).securityToken),
+    );
+  if (!valid) {
+    throw new UsageError(
+      `--credentials-file ${file} must hold a JSON list of {"accessKeyId", "accessKeySecret", "securityToken"?}`,
+    );
+  }
+  return (parsed as EmulatorCredential[]).map(
+    ({ accessKeyId, accessKeySecret, securityToken }) => ({
+      accessKeyId,
+      accessKeySecret,
+      ...(securityToken === undefined ? {} : { securityToken }),
+    }),
+  );
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -95,10 +165,14 @@ async function main(argv: string[]): Promise<void> {
     options: {
       host: { type: "string", default: "127.0.0.1" },
       port: { type: "string", default: "0" },
-      "access-key-id": { type: "string", default: DEFAULT_CREDENTIAL.accessKeyId },
-      "access-key-secret": { type: "string", default: DEFAULT_CREDENTIAL.accessKeySecret },
+      "access-key-id": { type: "string" },
+      "access-key-secret": { type: "string" },
       "security-token": { type: "string" },
+      "credentials-file": { type: "string" },
+      "admin-token": { type: "string" },
       "data-dir": { type: "string" },
+      "max-object-size": { type: "string" },
+      "request-log-limit": { type: "string" },
       fail: { type: "string", multiple: true, default: [] },
       reset: { type: "string", multiple: true, default: [] },
       delay: { type: "string", multiple: true, default: [] },
@@ -132,19 +206,20 @@ async function main(argv: string[]): Promise<void> {
     },
     ...(values.seed === undefined ? {} : { seed: number("--seed", values.seed) }),
   };
+  const credentials = credentialsFrom(values, process.env);
+  const adminToken = values["admin-token"] ?? process.env.OSS_EMULATOR_ADMIN_TOKEN;
   const emulator = await startOssEmulator({
     host: values.host,
     port: number("--port", values.port),
-    credentials: [
-      {
-        accessKeyId: values["access-key-id"],
-        accessKeySecret: values["access-key-secret"],
-        ...(values["security-token"] === undefined
-          ? {}
-          : { securityToken: values["security-token"] }),
-      },
-    ],
+    credentials,
+    ...(adminToken === undefined ? {} : { adminToken }),
     ...(values["data-dir"] === undefined ? {} : { dataDir: values["data-dir"] }),
+    ...(values["max-object-size"] === undefined
+      ? {}
+      : { maxObjectSize: number("--max-object-size", values["max-object-size"]) }),
+    ...(values["request-log-limit"] === undefined
+      ? {}
+      : { requestLogLimit: number("--request-log-limit", values["request-log-limit"]) }),
     faults,
     ...(values["clock-offset"] === undefined
       ? {}
@@ -152,7 +227,12 @@ async function main(argv: string[]): Promise<void> {
     region: values.region,
   });
   process.stdout.write(`${emulator.endpoint}\n`);
-  process.stdout.write(`access key id: ${values["access-key-id"]}\n`);
+  process.stdout.write(
+    `access key id: ${credentials.map((credential) => credential.accessKeyId).join(", ")}\n`,
+  );
+  if (adminToken === undefined) {
+    process.stdout.write(`admin token: ${emulator.adminToken}\n`);
+  }
   const stop = () => {
     emulator.close().then(
       () => process.exit(0),

@@ -249,7 +249,10 @@ export class DataDirStorage implements Storage {
   }
 
   saveObject(bucket: string, object: StoredObject, upload: ObjectUpload): void {
-    const file = upload as FileUpload;
+    if (!(upload instanceof FileUpload)) {
+      throw new TypeError("the upload was not received by this storage");
+    }
+    const file = upload;
     file.seal();
     const name = join(file.id.slice(0, 2), file.id);
     const shard = join(this.objectsDir, file.id.slice(0, 2));

@@ -135,7 +135,10 @@ export class MemoryStorage implements Storage {
   }
 
   saveObject(bucket: string, object: StoredObject, upload: ObjectUpload): void {
-    this.bodies.set(bodyKey(bucket, object.key), (upload as MemoryUpload).bytes());
+    if (!(upload instanceof MemoryUpload)) {
+      throw new TypeError("the upload was not received by this storage");
+    }
+    this.bodies.set(bodyKey(bucket, object.key), upload.bytes());
   }
 
   deleteObject(bucket: string, key: string): void {

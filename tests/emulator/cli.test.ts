@@ -1,60 +1,25 @@
 /**
- * The `oss-emulator` command: prints its endpoint first, serves OSS, takes fault flags, and stops
- * cleanly on SIGTERM and SIGINT. Runs the compiled program, as `npm test` builds it first.
+ * The `oss-emulator` command: prints its endpoint first, serves OSS, takes fault flags and
+ * credentials from flags, the environment or a file, and stops cleanly on SIGTERM and SIGINT.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { once } from "node:events";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { aliOssClient } from "../../scripts/aliOssClient";
+import {
+  killEmulatorProcesses,
+  runEmulatorToExit,
+  startEmulatorProcess,
+} from "../support/emulatorProcess";
 import { failureOf } from "../support/failures";
 
-const CLI = join(__dirname, "../../emulator/dist/cli.js");
-
-interface Started {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly endpoint: string;
-}
-
-/** Every emulator process started, so that a failed test cannot leave one running. */
-const children: ChildProcessWithoutNullStreams[] = [];
-
-afterEach(() => {
-  for (const child of children.splice(0)) {
-    child.kill("SIGKILL");
-  }
-});
-
-async function startCli(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [CLI, ...args]);
-  children.push(child);
-  let output = "";
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const [first] = output.split("\n");
-      if (output.includes("\n") && first !== undefined) {
-        resolve(first);
-      }
-    });
-    child.once("exit", (code) => {
-      reject(new Error(`oss-emulator exited with ${code}: ${output}`));
-    });
-  });
-  return { child, endpoint };
-}
-
-async function stop(started: Started, signal: NodeJS.Signals): Promise<number | null> {
-  const exited = once(started.child, "exit");
-  started.child.kill(signal);
-  const [code] = (await exited) as [number | null];
-  return code;
-}
+afterEach(killEmulatorProcesses);
 
 describe("oss-emulator", () => {
   it.each<NodeJS.Signals>(["SIGTERM", "SIGINT"])(
     "prints its endpoint first, serves OSS and stops on %s with 0",
     async (signal) => {
-      const started = await startCli([
+      const started = await startEmulatorProcess([
         "--port",
         "0",
         "--access-key-id",
@@ -67,12 +32,12 @@ describe("oss-emulator", () => {
         credential: { accessKeyId: "cli-key", accessKeySecret: "cli-secret" },
       });
       await expect(client.putBucket("from-cli")).resolves.toMatchObject({ res: { status: 200 } });
-      await expect(stop(started, signal)).resolves.toBe(0);
+      await expect(started.stop(signal)).resolves.toBe(0);
     },
   );
 
   it("applies fault flags from the first request", async () => {
-    const started = await startCli([
+    const started = await startEmulatorProcess([
       "--fail",
       "PutBucket@only-this-bucket:1:AccessDenied:403",
       "--fail",
@@ -91,16 +56,69 @@ describe("oss-emulator", () => {
       status: 403,
       code: "AccessDenied",
     });
-    await stop(started, "SIGTERM");
+    await started.stop("SIGTERM");
   });
 
   it("names a bad flag and exits with 2", async () => {
-    const child = spawn(process.execPath, [CLI, "--fail", "NoSuchOperation:1:InternalError"]);
-    let errors = "";
-    child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
-    const [code] = (await once(child, "exit")) as [number];
+    const { code, errors } = await runEmulatorToExit(["--fail", "NoSuchOperation:1:InternalError"]);
     expect(code).toBe(2);
     expect(errors).toContain('oss-emulator: --fail: unknown operation "NoSuchOperation"');
     expect(errors).toContain("Usage: oss-emulator [options]");
+  });
+
+  it("takes its key pair from the ALIBABA_CLOUD_* environment, off the process list", async () => {
+    const started = await startEmulatorProcess([], {
+      ...process.env,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: "env-key",
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: "env-secret",
+      ALIBABA_CLOUD_SECURITY_TOKEN: "env-token",
+    });
+    const client = aliOssClient(started.endpoint, {
+      credential: {
+        accessKeyId: "env-key",
+        accessKeySecret: "env-secret",
+        securityToken: "env-token",
+      },
+    });
+    await expect(client.putBucket("from-env")).resolves.toMatchObject({ res: { status: 200 } });
+    expect(readFileSync(`/proc/${started.child.pid}/cmdline`, "utf8")).not.toContain("env-secret");
+    await started.stop("SIGTERM");
+  });
+
+  it("takes key pairs from a credentials file", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "credentials-")), "keys.json");
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { accessKeyId: "file-key-1", accessKeySecret: "file-secret-1" },
+        { accessKeyId: "file-key-2", accessKeySecret: "file-secret-2" },
+      ]),
+    );
+    const started = await startEmulatorProcess(["--credentials-file", file]);
+    for (const n of [1, 2]) {
+      const client = aliOssClient(started.endpoint, {
+        credential: { accessKeyId: `file-key-${n}`, accessKeySecret: `file-secret-${n}` },
+      });
+      await expect(client.putBucket(`from-file-${n}`)).resolves.toMatchObject({
+        res: { status: 200 },
+      });
+    }
+    await started.stop("SIGTERM");
+  });
+
+  it("prints the admin token it made, or takes one from OSS_EMULATOR_ADMIN_TOKEN and keeps it off the output", async () => {
+    const made = await startEmulatorProcess([]);
+    expect(await made.outputMatching(/admin token/)).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\naccess key id: oss-emulator-access-key-id\nadmin token: [0-9a-f]{32}\n$/,
+    );
+    const given = await startEmulatorProcess([], {
+      ...process.env,
+      OSS_EMULATOR_ADMIN_TOKEN: "given-admin-token",
+    });
+    expect(given.output()).not.toContain("given-admin-token");
+    const stats = await fetch(`${given.endpoint}/_emulator/stats`, {
+      headers: { authorization: "Bearer given-admin-token" },
+    });
+    expect(stats.status).toBe(200);
   });
 });
