@@ -131,10 +131,17 @@ describe("--data-dir", () => {
   });
 
   it.each([
-    ["a truncated database", (file: string) => truncateSync(file, 100)],
+    [
+      "a truncated database",
+      (file: string) => {
+        truncateSync(file, 100);
+      },
+    ],
     [
       "an overwritten database",
-      (file: string) => writeFileSync(file, "not a database".repeat(500)),
+      (file: string) => {
+        writeFileSync(file, "not a database".repeat(500));
+      },
     ],
   ])("names %s and says what to do", async (_case, damage) => {
     const first = await start();

@@ -87,9 +87,9 @@ function putZeros(
         const sentWhenAnswered = sent;
         let body = "";
         incoming.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        incoming.on("end", () =>
-          resolve({ status: incoming.statusCode ?? 0, body, sentWhenAnswered }),
-        );
+        incoming.on("end", () => {
+          resolve({ status: incoming.statusCode ?? 0, body, sentWhenAnswered });
+        });
       },
     );
     // The server may answer and close before the whole body is sent.
