@@ -24,9 +24,9 @@ import {
   emulatorConfig,
   REPOSITORY,
   startEmulatorWithBuckets,
-} from "../scripts/localStack";
-import { ensurePulumiCli, type PulumiCli } from "../scripts/pulumiCli";
-import { aliOssClient } from "../scripts/aliOssClient";
+} from "../tooling/localStack";
+import { ensurePulumiCli, type PulumiCli } from "../tooling/pulumiCli";
+import { aliOssClient } from "../tooling/aliOssClient";
 
 const SIZES = [10, 50, 200];
 const REPEATS = 3;

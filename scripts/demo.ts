@@ -7,9 +7,9 @@
  * and destroys. Exits 0 only when every step did what it claims.
  */
 import { type OssEmulator, startOssEmulator, type StoredRule } from "local-oss-endpoint";
-import { aliOssClient } from "./aliOssClient";
-import { createLocalStack, emulatorConfig, type LocalStack } from "./localStack";
-import { ensurePulumiCli } from "./pulumiCli";
+import { aliOssClient } from "../tooling/aliOssClient";
+import { createLocalStack, emulatorConfig, type LocalStack } from "../tooling/localStack";
+import { ensurePulumiCli } from "../tooling/pulumiCli";
 
 const BUCKET = "demo-bucket";
 const STACK = "demo";

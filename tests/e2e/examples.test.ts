@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import type { OssEmulator, StoredRule } from "local-oss-endpoint";
-import { aliOssClient } from "../../scripts/aliOssClient";
+import { aliOssClient } from "../../tooling/aliOssClient";
 import {
   createTestStack,
   emulatorConfig,

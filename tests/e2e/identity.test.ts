@@ -6,7 +6,7 @@
  * declared rule and the state agreeing with it.
  */
 import type { OssEmulator } from "local-oss-endpoint";
-import { aliOssClient } from "../../scripts/aliOssClient";
+import { aliOssClient } from "../../tooling/aliOssClient";
 import {
   BUCKET_ENCRYPTION_TYPE,
   createTestStack,

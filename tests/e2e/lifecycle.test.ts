@@ -4,7 +4,7 @@
  * rules and request counters and on the exported state.
  */
 import type { OssEmulator } from "local-oss-endpoint";
-import { aliOssClient } from "../../scripts/aliOssClient";
+import { aliOssClient } from "../../tooling/aliOssClient";
 import {
   createTestStack,
   emulatorConfig,

@@ -6,7 +6,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OssEmulator } from "local-oss-endpoint";
-import { PACKAGE_NAME } from "../../scripts/localStack";
+import { PACKAGE_NAME } from "../../tooling/localStack";
 import {
   createTestStack,
   emulatorConfig,

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { aliOssClient } from "../../scripts/aliOssClient";
+import { aliOssClient } from "../../tooling/aliOssClient";
 import {
   killEmulatorProcesses,
   runEmulatorToExit,

@@ -4,7 +4,7 @@
  * depend on: OSS's detailed error codes, GetBucketInfo's whole element set, ListBuckets paging.
  */
 import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "local-oss-endpoint";
-import { aliOssClient, type EncryptionClient } from "../../scripts/aliOssClient";
+import { aliOssClient, type EncryptionClient } from "../../tooling/aliOssClient";
 import { elementText, errorCode, rawRequest } from "../support/rawOss";
 
 let oss: OssEmulator;

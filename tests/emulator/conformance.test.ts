@@ -8,7 +8,7 @@ import {
   type OssEmulator,
   startOssEmulator,
 } from "local-oss-endpoint";
-import { aliOssClient } from "../../scripts/aliOssClient";
+import { aliOssClient } from "../../tooling/aliOssClient";
 import { failureOf } from "../support/failures";
 import { elementText, errorCode, rawRequest, type RawRequest } from "../support/rawOss";
 

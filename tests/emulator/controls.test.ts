@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "local-oss-endpoint";
-import { aliOssClient } from "../../scripts/aliOssClient";
+import { aliOssClient } from "../../tooling/aliOssClient";
 import { failureOf } from "../support/failures";
 import { rawRequest } from "../support/rawOss";
 

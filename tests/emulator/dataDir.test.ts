@@ -15,7 +15,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { aliOssClient, type EncryptionClient } from "../../scripts/aliOssClient";
+import { aliOssClient, type EncryptionClient } from "../../tooling/aliOssClient";
 import {
   type EmulatorProcess,
   killEmulatorProcesses,

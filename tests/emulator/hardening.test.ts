@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "local-oss-endpoint";
-import { aliOssClient } from "../../scripts/aliOssClient";
+import { aliOssClient } from "../../tooling/aliOssClient";
 import { elementText, errorCode, rawRequest, type V4Signing } from "../support/rawOss";
 
 let oss: OssEmulator;

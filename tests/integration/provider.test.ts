@@ -12,7 +12,7 @@ import {
   type OssEmulator,
   startOssEmulator,
 } from "local-oss-endpoint";
-import { aliOssClient } from "../../scripts/aliOssClient";
+import { aliOssClient } from "../../tooling/aliOssClient";
 
 const READ_ONLY: EmulatorCredential = {
   accessKeyId: "read-only-key",

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EmulatorCredential, Fault, OssEmulator } from "local-oss-endpoint";
-import { aliOssClient } from "../../scripts/aliOssClient";
+import { aliOssClient } from "../../tooling/aliOssClient";
 import {
   createTestStack,
   emulatorConfig,

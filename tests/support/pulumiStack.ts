@@ -1,12 +1,12 @@
 /**
  * Real Pulumi stacks for end-to-end tests: a temporary copy of a program with its own offline
- * state backend (see scripts/localStack.ts), its CLI output collected, its state inspectable.
+ * state backend (see tooling/localStack.ts), its CLI output collected, its state inspectable.
  */
 import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
-import { createLocalStack, type PackageLayout } from "../../scripts/localStack";
-import { requirePulumiCli } from "../../scripts/pulumiCli";
+import { createLocalStack, type PackageLayout } from "../../tooling/localStack";
+import { requirePulumiCli } from "../../tooling/pulumiCli";
 
-export { emulatorConfig, REPOSITORY, startEmulatorWithBuckets } from "../../scripts/localStack";
+export { emulatorConfig, REPOSITORY, startEmulatorWithBuckets } from "../../tooling/localStack";
 
 /** A stack in a temporary copy of a program, with its output collected. */
 export interface TestStack {

@@ -10,7 +10,7 @@
  * plain package (v3.68.0). The engine speaks to it through the stable LanguageRuntime protocol and
  * falls back where the older host lacks a newer call; the tests run the real engine through it.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -21,8 +21,9 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join } from "node:path";
+import { hasCommand, run, toolCache } from "./commands";
 
 /** The Pulumi CLI version this project pins. */
 export const PULUMI_VERSION = "3.274.1";
@@ -43,10 +44,9 @@ export interface PulumiCli {
 
 const BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"] as const;
 
-/** The cache directory for the pinned version: `$XDG_CACHE_HOME` or `~/.cache`, outside the repository. */
+/** The cache directory for the pinned version, outside the repository (see `toolCache`). */
 export function cacheDir(): string {
-  const root = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
-  return join(root, "pulumi-oss-bucket-encryption", `pulumi-v${PULUMI_VERSION}`);
+  return toolCache(`pulumi-v${PULUMI_VERSION}`);
 }
 
 /** The version a `pulumi` binary reports, or undefined when it does not run. */
@@ -105,46 +105,6 @@ export function fromCache(): PulumiCli | undefined {
   const binDir = join(root, "bin");
   const version = complete(binDir) ? versionOf(join(binDir, "pulumi")) : undefined;
   return version === undefined ? undefined : { root, binDir, version, source: "cache" };
-}
-
-function hasCommand(command: string, versionFlag: string): boolean {
-  try {
-    execFileSync(command, [versionFlag], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs a command, printing a heartbeat while it runs and its output if it fails. */
-function run(
-  command: string,
-  args: string[],
-  cwd: string,
-  log: (line: string) => void,
-  env?: NodeJS.ProcessEnv,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const heartbeat = setInterval(() => {
-      log(
-        `  still running (${Math.round((Date.now() - started) / 1000)} s): ${command} ${args[0] ?? ""}`,
-      );
-    }, 30_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearInterval(heartbeat);
-      if (code === 0) {
-        resolve(output);
-      } else {
-        reject(new Error(`${command} ${args.join(" ")} failed with exit code ${code}:\n${output}`));
-      }
-    });
-  });
 }
 
 /**
@@ -336,7 +296,7 @@ export function requirePulumiCli(): PulumiCli {
   const found = fromPath() ?? fromCache();
   if (found === undefined) {
     throw new Error(
-      `No Pulumi CLI found: run \`node dist/scripts/ensurePulumi.js\` (npm test does) to build v${PULUMI_VERSION} into ${cacheDir()}.`,
+      `No Pulumi CLI found: run \`node dist/scripts/provisionTools.js\` (npm test does) to build v${PULUMI_VERSION} into ${cacheDir()}.`,
     );
   }
   return found;
