@@ -6,7 +6,8 @@
  * - bytes of `__provider` and of state per resource;
  * - wall time of up, no-change preview, refresh and destroy for N = 10, 50 and 200 resources,
  *   each as a ratio to the engine floor (N no-op dynamic resources) measured in the same run;
- * - the latency of single provider operations beside raw ali-oss calls of the same kind.
+ * - the latency of single provider operations beside raw ali-oss calls of the same kind;
+ * - the local OSS endpoint's data directory: rule writes beside 1 GiB of objects, start-up time.
  *
  * Every figure is the median of repeated runs, with the spread (min-max). Starts its own emulator
  * and state backends; needs the Pulumi CLI (`ensurePulumiCli` builds it on the first run).
@@ -27,6 +28,8 @@ import {
 } from "../tooling/localStack";
 import { ensurePulumiCli, type PulumiCli } from "../tooling/pulumiCli";
 import { aliOssClient } from "../tooling/aliOssClient";
+import { type DataDirFigures, dataDirReport, measureDataDir } from "./emulatorStorage";
+import { log, percentile, type Summary, summarize, timed } from "./stats";
 
 const SIZES = [10, 50, 200];
 const REPEATS = 3;
@@ -43,39 +46,7 @@ const PROGRAMS: Readonly<Record<Variant, string>> = {
   floor: "bench/programs/engine-floor",
 };
 
-/** The median and spread of some samples. */
-interface Summary {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-function summarize(samples: readonly number[]): Summary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const median =
-    sorted.length % 2 === 1
-      ? (sorted[middle] ?? 0)
-      : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-  return { median, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
-}
-
-function percentile(samples: readonly number[], share: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
-}
-
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-async function timed(action: () => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint();
-  await action();
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
 
 /** An emulator with buckets bench-0 ... bench-(count-1), as the benchmark programs name them. */
 function emulatorWithBuckets(count: number): Promise<OssEmulator> {
@@ -274,6 +245,11 @@ function fixedCosts(): { what: string; samples: number[] }[] {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("emulator")) {
+    // `npm run bench -- emulator`: only the data directory section, printed, BENCHMARKS.md kept.
+    log(dataDirReport(await measureDataDir()).join("\n"));
+    return;
+  }
   const started = new Date();
   const cli = await ensurePulumiCli(log);
   log(`Pulumi CLI ${cli.version}`);
@@ -315,6 +291,9 @@ async function main(): Promise<void> {
   log("Measuring the provider process's fixed cost");
   const fixedCost = fixedCosts();
 
+  log("Measuring the local OSS endpoint's data directory");
+  const dataDir = await measureDataDir();
+
   writeFileSync(
     join(REPOSITORY, "BENCHMARKS.md"),
     report({
@@ -327,6 +306,7 @@ async function main(): Promise<void> {
       times,
       latency,
       fixedCost,
+      dataDir,
     }),
   );
   log(`Wrote BENCHMARKS.md in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
@@ -362,6 +342,7 @@ interface ReportFacts {
   readonly times: Record<string, Record<Variant, Record<Operation, number[]>>>;
   readonly latency: { operation: string; provider: number[]; raw: number[] }[];
   readonly fixedCost: { what: string; samples: number[] }[];
+  readonly dataDir: DataDirFigures;
 }
 
 /** The benchmark targets, each with what was measured and whether it was met. */
@@ -499,6 +480,7 @@ function report(facts: ReportFacts): string {
       return `| ${what} | ${summary.median.toFixed(0)} (${summary.min.toFixed(0)}-${summary.max.toFixed(0)}) |`;
     }),
     "",
+    ...dataDirReport(facts.dataDir),
   ];
   return lines.join("\n");
 }
