@@ -197,7 +197,8 @@ function send(
   response.end(body);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// Unreferenced: a delayed answer must not keep a closed emulator's process alive.
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Whether an admin request carries the admin token. */
 function hasAdminToken(request: IncomingMessage, token: string): boolean {
@@ -312,17 +313,23 @@ export function createOssServer(parts: ServerParts): Server {
     if (delay > 0) {
       await sleep(delay);
     }
-    if (fault?.kind === "reset") {
+    /** Logs a request that got no answer: its connection was cut, or its client went away. */
+    const record = (status: 0) => {
       parts.journal.add({
         time: new Date(started).toISOString(),
         operation: operationName,
         method,
         url: rawUrl,
-        status: 0,
+        ...(address.bucket === undefined ? {} : { bucket: address.bucket }),
+        ...(address.key === undefined ? {} : { key: address.key }),
+        status,
         requestId,
         durationMs: Date.now() - started,
-        fault: "reset",
+        ...(fault === undefined ? {} : { fault: fault.kind }),
       });
+    };
+    if (fault?.kind === "reset") {
+      record(0);
       incoming.socket.destroy();
       return;
     }
@@ -388,6 +395,11 @@ export function createOssServer(parts: ServerParts): Server {
       });
     } catch (error) {
       if (!(error instanceof OssError)) {
+        if (incoming.socket.destroyed) {
+          // The client went away (a timeout) while its body was read: nobody to answer.
+          record(0);
+          return;
+        }
         throw error;
       }
       code = error.code;

@@ -53,15 +53,17 @@ describe("injected faults", () => {
     });
   });
 
-  it("cut the connection", async () => {
+  it("cut the connection, and the log still names the bucket", async () => {
     oss.faults.resetNext("DeleteBucketEncryption", 1);
     await expect(failureOf(client().deleteBucketEncryption("logs"))).resolves.toMatchObject({
       status: -1,
       code: "ResponseError",
     });
     expect(
-      oss.requests().map((record) => [record.operation, record.status, record.fault]),
-    ).toStrictEqual([["DeleteBucketEncryption", 0, "reset"]]);
+      oss
+        .requests()
+        .map((record) => [record.operation, record.bucket, record.status, record.fault]),
+    ).toStrictEqual([["DeleteBucketEncryption", "logs", 0, "reset"]]);
   });
 
   it("delay an answer past a client's timeout", async () => {
