@@ -18,7 +18,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "local-oss-endpoint";
 import type { BucketEncryptionOutputs } from "../provider/core/inputs";
-import { BucketEncryptionProvider } from "../provider/pulumi/provider";
+import { BucketEncryptionProvider } from "../provider/dynamic/provider";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import {
   createLocalStack,
@@ -234,7 +234,7 @@ function fixedCosts(): { what: string; samples: number[] }[] {
   const modules = [
     {
       what: "the provider, with its validation (zod)",
-      module: require.resolve("../provider/pulumi/processProvider"),
+      module: require.resolve("../provider/dynamic/processProvider"),
     },
     { what: "ali-oss, on the first OSS call", module: "ali-oss" },
   ];

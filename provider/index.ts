@@ -3,14 +3,14 @@
  *
  * @packageDocumentation
  */
-export { BucketEncryption, type BucketEncryptionArgs } from "./pulumi/bucketEncryption";
+export { BucketEncryption, type BucketEncryptionArgs } from "./dynamic/bucketEncryption";
 export {
   BucketEncryptionProvider,
   type BucketEncryptionProviderOptions,
   type ConfirmationPolicy,
   PartialCreateError,
   TIMING_CONFIG_KEYS,
-} from "./pulumi/provider";
+} from "./dynamic/provider";
 export type { EncryptionRule, KmsDataEncryption, SseAlgorithm } from "./core/encryptionRule";
 export type {
   BucketEncryptionInputs,

@@ -1,5 +1,7 @@
 import { inspect } from "node:util";
 import {
+  ALICLOUD_CONFIG_KEYS,
+  type ConfigKeys,
   type ConfigReader,
   ConnectionSettingsError,
   Credentials,
@@ -7,7 +9,13 @@ import {
   type Environment,
   resolveConnection,
   resolveLocation,
+  type SettingsSource,
 } from "./connection";
+
+/** The stack config and environment a dynamic provider reads. */
+function dynamic(config: ConfigReader, env: Environment): SettingsSource {
+  return { config, env, keys: ALICLOUD_CONFIG_KEYS };
+}
 
 const HANGZHOU = { region: "cn-hangzhou", endpoint: "https://oss-cn-hangzhou.aliyuncs.com" };
 
@@ -37,8 +45,8 @@ const ALICLOUD_ENV: Environment = {
 
 /** The location and credentials a connection resolves to, the secrets included. */
 function resolved(declared: DeclaredLocation, config: ConfigReader, env: Environment) {
-  const location = resolveLocation(declared, config, env);
-  const { credentials, signatureVersion } = resolveConnection(location, "v4", config, env);
+  const location = resolveLocation(declared, dynamic(config, env));
+  const { credentials, signatureVersion } = resolveConnection(location, "v4", dynamic(config, env));
   return {
     ...location,
     signatureVersion,
@@ -90,8 +98,7 @@ describe("resolveLocation and resolveConnection", () => {
     expect(
       resolveLocation(
         { region: "ap-southeast-1", endpoint: "http://127.0.0.1:9000" },
-        FULL_CONFIG,
-        ALIBABA_ENV,
+        dynamic(FULL_CONFIG, ALIBABA_ENV),
       ),
     ).toStrictEqual({ region: "ap-southeast-1", endpoint: "http://127.0.0.1:9000" });
   });
@@ -111,7 +118,7 @@ describe("resolveLocation and resolveConnection", () => {
 
   it("connect to a given location whatever the config and environment say of the region", () => {
     const location = { region: "cn-qingdao", endpoint: "http://127.0.0.1:9000" };
-    const connection = resolveConnection(location, "v1", FULL_CONFIG, ALIBABA_ENV);
+    const connection = resolveConnection(location, "v1", dynamic(FULL_CONFIG, ALIBABA_ENV));
     expect({ ...connection, credentials: connection.credentials.source }).toStrictEqual({
       region: "cn-qingdao",
       endpoint: "http://127.0.0.1:9000",
@@ -121,7 +128,7 @@ describe("resolveLocation and resolveConnection", () => {
   });
 
   it("name every credential option when none is set", () => {
-    expect(() => resolveConnection(HANGZHOU, "v4", configOf({}), {})).toThrow(
+    expect(() => resolveConnection(HANGZHOU, "v4", dynamic(configOf({}), {}))).toThrow(
       new ConnectionSettingsError(
         "No Alibaba Cloud credentials found: set the stack config alicloud:accessKey and alicloud:secretKey (as secrets), or the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY.",
       ),
@@ -130,20 +137,58 @@ describe("resolveLocation and resolveConnection", () => {
 
   it("say which half of a key pair is missing", () => {
     expect(() =>
-      resolveConnection(HANGZHOU, "v4", configOf({}), {
-        ALIBABA_CLOUD_ACCESS_KEY_ID: "id",
-        ALICLOUD_SECRET_KEY: "s",
-      }),
+      resolveConnection(
+        HANGZHOU,
+        "v4",
+        dynamic(configOf({}), { ALIBABA_CLOUD_ACCESS_KEY_ID: "id", ALICLOUD_SECRET_KEY: "s" }),
+      ),
     ).toThrow(
       "the environment variable ALIBABA_CLOUD_ACCESS_KEY_ID is set but the environment variable ALIBABA_CLOUD_ACCESS_KEY_SECRET is not: set both.",
     );
   });
 
   it("name every region option when none is set", () => {
-    expect(() => resolveLocation({}, configOf({}), {})).toThrow(
+    expect(() => resolveLocation({}, dynamic(configOf({}), {}))).toThrow(
       new ConnectionSettingsError(
         "No region for OSS: set the region input, the stack config alicloud:region, or the environment variable ALIBABA_CLOUD_REGION or ALICLOUD_REGION.",
       ),
+    );
+  });
+});
+
+describe("a front-end's own config keys", () => {
+  const PROVIDER_KEYS: ConfigKeys = {
+    kind: "provider config",
+    accessKeyId: "ossencryption:accessKey",
+    accessKeySecret: "ossencryption:secretKey",
+    securityToken: "ossencryption:securityToken",
+    region: "ossencryption:region",
+    endpoint: "ossencryption:endpoint",
+  };
+
+  it("are read before the environment, with their endpoint as the default", () => {
+    const source: SettingsSource = {
+      config: configOf({
+        "ossencryption:accessKey": "provider-id",
+        "ossencryption:secretKey": "provider-secret",
+        "ossencryption:region": "cn-qingdao",
+        "ossencryption:endpoint": "http://127.0.0.1:9000",
+      }),
+      env: ALIBABA_ENV,
+      keys: PROVIDER_KEYS,
+    };
+    const location = resolveLocation({}, source);
+    expect(location).toStrictEqual({ region: "cn-qingdao", endpoint: "http://127.0.0.1:9000" });
+    expect(resolveConnection(location, "v4", source).credentials.source).toBe(
+      "provider config ossencryption:accessKey/ossencryption:secretKey",
+    );
+  });
+
+  it("are named in the error when nothing is set", () => {
+    expect(() =>
+      resolveConnection(HANGZHOU, "v4", { config: configOf({}), env: {}, keys: PROVIDER_KEYS }),
+    ).toThrow(
+      "No Alibaba Cloud credentials found: set the provider config ossencryption:accessKey and ossencryption:secretKey (as secrets), or the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY.",
     );
   });
 });

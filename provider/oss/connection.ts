@@ -1,18 +1,50 @@
 /**
  * Where and as whom the provider calls OSS: credentials, region, endpoint and signature version,
- * resolved when a call runs from the resource's inputs (or its recorded location), the stack
- * config and the environment. Credentials are never stored in state and never leave memory.
+ * resolved when a call runs from the resource's inputs (or its recorded location), the front-end's
+ * own config and the environment. Credentials are never stored in state and never leave memory.
  */
 import { inspect } from "node:util";
 import type { OssLocation, SignatureVersion } from "../core/inputs";
 
-/** Reads one stack config value (the shape of `ConfigureRequest.config.get`). */
+/** Reads one config value by its full key (`alicloud:region`, `ossencryption:region`). */
 export type ConfigReader = (key: string) => string | undefined;
 
 /** The environment variables the provider reads, by name. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** Where one setting is read: a stack config key or an environment variable. */
+/**
+ * The config keys a front-end reads credentials and location from, before the environment: the
+ * dynamic provider reads the stack config `alicloud:*` (what @pulumi/alicloud users set), the
+ * plugin its provider config `ossencryption:*`.
+ */
+export interface ConfigKeys {
+  /** How this config is named to users: `stack config` or `provider config`. */
+  readonly kind: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken: string;
+  readonly region: string;
+  /** A default endpoint, where the front-end has one. */
+  readonly endpoint?: string;
+}
+
+/** The dynamic provider's keys: the stack config @pulumi/alicloud users already set. */
+export const ALICLOUD_CONFIG_KEYS: ConfigKeys = {
+  kind: "stack config",
+  accessKeyId: "alicloud:accessKey",
+  accessKeySecret: "alicloud:secretKey",
+  securityToken: "alicloud:securityToken",
+  region: "alicloud:region",
+};
+
+/** Where settings are read, in order: the front-end's config (`keys`), then the environment. */
+export interface SettingsSource {
+  readonly config: ConfigReader;
+  readonly env: Environment;
+  readonly keys: ConfigKeys;
+}
+
+/** Where one setting is read: a config key or an environment variable. */
 interface SettingRef {
   readonly kind: "config" | "env";
   readonly key: string;
@@ -20,7 +52,7 @@ interface SettingRef {
 
 /** One place credentials can come from, in the order they are looked up. */
 interface CredentialSource {
-  /** How the source is named to users, e.g. `stack config alicloud:accessKey`. */
+  /** How the source is named to users, e.g. `stack config alicloud:accessKey/alicloud:secretKey`. */
   readonly name: string;
   readonly accessKeyId: SettingRef;
   readonly accessKeySecret: SettingRef;
@@ -28,15 +60,8 @@ interface CredentialSource {
   readonly region: SettingRef;
 }
 
-/** The credential and region sources, first match wins: the keys @pulumi/alicloud users set. */
-const SOURCES: readonly CredentialSource[] = [
-  {
-    name: "stack config alicloud:accessKey/alicloud:secretKey",
-    accessKeyId: { kind: "config", key: "alicloud:accessKey" },
-    accessKeySecret: { kind: "config", key: "alicloud:secretKey" },
-    securityToken: { kind: "config", key: "alicloud:securityToken" },
-    region: { kind: "config", key: "alicloud:region" },
-  },
+/** The environment's credential and region variables, after the front-end's config. */
+const ENVIRONMENT_SOURCES: readonly CredentialSource[] = [
   {
     name: "environment ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET",
     accessKeyId: { kind: "env", key: "ALIBABA_CLOUD_ACCESS_KEY_ID" },
@@ -52,6 +77,20 @@ const SOURCES: readonly CredentialSource[] = [
     region: { kind: "env", key: "ALICLOUD_REGION" },
   },
 ];
+
+/** Every credential source of a front-end, first match wins. */
+function sourcesOf(keys: ConfigKeys): CredentialSource[] {
+  return [
+    {
+      name: `${keys.kind} ${keys.accessKeyId}/${keys.accessKeySecret}`,
+      accessKeyId: { kind: "config", key: keys.accessKeyId },
+      accessKeySecret: { kind: "config", key: keys.accessKeySecret },
+      securityToken: { kind: "config", key: keys.securityToken },
+      region: { kind: "config", key: keys.region },
+    },
+    ...ENVIRONMENT_SOURCES,
+  ];
+}
 
 /** A failure to work out where or as whom to call OSS; raised before any request is sent. */
 export class ConnectionSettingsError extends Error {
@@ -116,88 +155,92 @@ export interface DeclaredLocation {
   readonly endpoint?: string;
 }
 
-/** The options users have for credentials, named in the error when none is found. */
-const CREDENTIAL_OPTIONS =
-  "set the stack config alicloud:accessKey and alicloud:secretKey (as secrets), or the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY";
-
-const REGION_OPTIONS =
-  "set the region input, the stack config alicloud:region, or the environment variable ALIBABA_CLOUD_REGION or ALICLOUD_REGION";
-
 /** The default OSS endpoint of a region; HTTPS, unlike ali-oss's own default. */
 export function defaultEndpoint(region: string): string {
   return `https://oss-${region}.aliyuncs.com`;
 }
 
 /** Reads one setting, treating an empty or blank value as unset. */
-function lookupIn(config: ConfigReader, env: Environment): (ref: SettingRef) => string | undefined {
+function lookupIn(source: SettingsSource): (ref: SettingRef) => string | undefined {
   return (ref) => {
-    const value = ref.kind === "config" ? config(ref.key) : env[ref.key];
+    const value = ref.kind === "config" ? source.config(ref.key) : source.env[ref.key];
     return value === undefined || value.trim() === "" ? undefined : value.trim();
   };
 }
 
 /**
  * Works out where a resource's bucket is: the region from the declared input, then the config,
- * then the environment; the endpoint from the declared input or the region's default.
+ * then the environment; the endpoint from the declared input, then the config (where the
+ * front-end has one), else the region's default.
  *
  * @throws ConnectionSettingsError naming the options when no region is found.
  */
-export function resolveLocation(
-  declared: DeclaredLocation,
-  config: ConfigReader,
-  env: Environment,
-): OssLocation {
-  const lookup = lookupIn(config, env);
+export function resolveLocation(declared: DeclaredLocation, source: SettingsSource): OssLocation {
+  const lookup = lookupIn(source);
   const region =
     declared.region ??
-    SOURCES.map((source) => lookup(source.region))
+    sourcesOf(source.keys)
+      .map((candidate) => lookup(candidate.region))
       .find((value) => value !== undefined)
       ?.replace(/^oss-/, "");
   if (region === undefined) {
-    throw new ConnectionSettingsError(`No region for OSS: ${REGION_OPTIONS}.`);
+    throw new ConnectionSettingsError(
+      `No region for OSS: set the region input, the ${source.keys.kind} ${source.keys.region}, or the environment variable ALIBABA_CLOUD_REGION or ALICLOUD_REGION.`,
+    );
   }
-  return { region, endpoint: declared.endpoint ?? defaultEndpoint(region) };
+  const configured =
+    source.keys.endpoint === undefined
+      ? undefined
+      : lookup({ kind: "config", key: source.keys.endpoint });
+  return { region, endpoint: declared.endpoint ?? configured ?? defaultEndpoint(region) };
 }
 
 /**
  * The connection to `location`: credentials from the first source that has an access key id
- * (config, then ALIBABA_CLOUD_*, then ALICLOUD_*), looked up when a call runs.
+ * (the front-end's config, then ALIBABA_CLOUD_*, then ALICLOUD_*), looked up when a call runs.
  *
  * @throws ConnectionSettingsError naming the options when credentials are missing or half set.
  */
 export function resolveConnection(
   location: OssLocation,
   signatureVersion: SignatureVersion,
-  config: ConfigReader,
-  env: Environment,
+  source: SettingsSource,
 ): OssConnection {
   return {
     region: location.region,
     endpoint: location.endpoint,
     signatureVersion,
-    credentials: resolveCredentials(lookupIn(config, env)),
+    credentials: resolveCredentials(source),
   };
 }
 
-function resolveCredentials(lookup: (ref: SettingRef) => string | undefined): Credentials {
-  for (const source of SOURCES) {
-    const accessKeyId = lookup(source.accessKeyId);
+function resolveCredentials(source: SettingsSource): Credentials {
+  const lookup = lookupIn(source);
+  for (const candidate of sourcesOf(source.keys)) {
+    const accessKeyId = lookup(candidate.accessKeyId);
     if (accessKeyId === undefined) {
       continue;
     }
-    const accessKeySecret = lookup(source.accessKeySecret);
+    const accessKeySecret = lookup(candidate.accessKeySecret);
     if (accessKeySecret === undefined) {
       throw new ConnectionSettingsError(
-        `${describe(source.accessKeyId)} is set but ${describe(source.accessKeySecret)} is not: set both.`,
+        `${describe(candidate.accessKeyId, source.keys)} is set but ${describe(candidate.accessKeySecret, source.keys)} is not: set both.`,
       );
     }
-    return new Credentials(accessKeyId, accessKeySecret, lookup(source.securityToken), source.name);
+    return new Credentials(
+      accessKeyId,
+      accessKeySecret,
+      lookup(candidate.securityToken),
+      candidate.name,
+    );
   }
-  throw new ConnectionSettingsError(`No Alibaba Cloud credentials found: ${CREDENTIAL_OPTIONS}.`);
+  throw new ConnectionSettingsError(
+    `No Alibaba Cloud credentials found: set the ${source.keys.kind} ${source.keys.accessKeyId} and ${source.keys.accessKeySecret} (as secrets), or the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY.`,
+  );
 }
 
-function describe(ref: SettingRef): string {
+function describe(ref: SettingRef, keys: ConfigKeys): string {
   return ref.kind === "config"
-    ? `the stack config ${ref.key}`
+    ? `the ${keys.kind} ${ref.key}`
     : `the environment variable ${ref.key}`;
 }

@@ -38,7 +38,7 @@ function installUpgrade(workDir: string, marker: string): void {
   const manifestPath = join(installed, "package.json");
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { version: string };
   writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: "99.0.0" }));
-  const moduleDir = join(installed, "dist/provider/pulumi");
+  const moduleDir = join(installed, "dist/provider/dynamic");
   renameSync(join(moduleDir, "processProvider.js"), join(moduleDir, "processProvider.v0.js"));
   writeFileSync(
     join(moduleDir, "processProvider.js"),

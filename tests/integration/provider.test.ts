@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../../provider/core/inputs";
-import { BucketEncryptionProvider, TIMING_CONFIG_KEYS } from "../../provider/pulumi/provider";
+import { BucketEncryptionProvider, TIMING_CONFIG_KEYS } from "../../provider/dynamic/provider";
 import {
   DEFAULT_CREDENTIAL,
   type EmulatorCredential,

@@ -479,7 +479,7 @@ describe("BucketEncryptionProvider.read", () => {
   it("explains that import is not supported when there is no stored state", async () => {
     const { provider } = setUp();
     await expect(provider.read("logs")).rejects.toThrow(
-      "Reading bucket \"logs\" needs the resource's stored state; pulumi import does not work for dynamic resources: declare the resource instead (onExisting adopts the bucket's rule).",
+      "Reading bucket \"logs\" needs the resource's stored state; pulumi import does not work for dynamic resources: declare the resource instead (onExisting adopts the bucket's rule), or use the provider plugin's ossencryption:index:BucketEncryption.",
     );
   });
 });

@@ -1,12 +1,16 @@
 /**
- * The dynamic resource provider behind `BucketEncryption`: thin glue that validates with the core,
- * works out where each bucket is and as whom to call, and asks the OSS adapter to read, write or
- * remove. One instance serves a whole deployment, so it also keeps the deployment's ledger of
- * declared buckets, which tells a delete whether the rule on its bucket is still its own.
+ * What a `BucketEncryption` does over its life, for both Pulumi front-ends (the dynamic provider
+ * and the provider plugin): validate inputs with the core, work out where each bucket is and as
+ * whom to call, and read, write or remove the rule through the OSS adapter. Each front-end only
+ * translates its protocol to these calls, so both have the same inputs, outputs, messages and
+ * OSS calls.
+ *
+ * One instance serves a whole deployment (one provider process), so it also keeps the
+ * deployment's ledger of declared buckets, which tells a delete whether the rule on its bucket is
+ * still its own.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { DeploymentBuckets } from "../core/deploymentBuckets";
-import { changesRule, diffInputs } from "../core/diff";
+import { DeploymentBuckets, duplicateBucketMessage } from "../core/deploymentBuckets";
+import { changesRule, diffInputs, type InputsDiff } from "../core/diff";
 import {
   describeDifference,
   describeRule,
@@ -16,20 +20,23 @@ import {
 import {
   type BucketEncryptionInputs,
   type BucketEncryptionOutputs,
+  type CheckOutcome,
   checkInputs,
   dropUndefined,
+  type InputFailure,
   isUnknown,
   type OssLocation,
   ruleOf,
 } from "../core/inputs";
 import { AliOssEncryptionStore } from "../oss/aliOssEncryptionStore";
 import {
+  type ConfigKeys,
   type ConfigReader,
-  ConnectionSettingsError,
   type Environment,
   type OssConnection,
   resolveConnection,
   resolveLocation,
+  type SettingsSource,
 } from "../oss/connection";
 import type {
   BucketEncryptionState,
@@ -55,18 +62,22 @@ export interface ConfirmationPolicy {
 /** Up to 10 reads, 500 ms apart: OSS is eventually consistent right after bucket creation. */
 export const DEFAULT_CONFIRMATION: ConfirmationPolicy = { reads: 10, intervalMs: 500 };
 
-/** The stack config namespace of the settings that tune how patient the provider is with OSS. */
-const TUNING_NAMESPACE = "bucketEncryption";
+/** Where a front-end's messages to the user go (Pulumi's log, tied to the resource if it can). */
+export interface LifecycleLog {
+  info(message: string): Promise<void>;
+  warn(message: string): Promise<void>;
+}
 
-/** The stack config keys that tune how patient the provider is with OSS (bounds: `TUNING_SETTINGS`). */
-export const TIMING_CONFIG_KEYS = {
-  requestTimeoutMs: `${TUNING_NAMESPACE}:requestTimeoutMs`,
-  retryDeadlineMs: `${TUNING_NAMESPACE}:retryDeadlineMs`,
-  maxAttempts: `${TUNING_NAMESPACE}:maxAttempts`,
-} as const;
+/** What a front-end reads its settings from. */
+export interface FrontEndSettings {
+  /** The config keys of credentials and location. */
+  readonly keys: ConfigKeys;
+  /** The namespace of the tuning settings, e.g. `bucketEncryption`. */
+  readonly tuningNamespace: string;
+}
 
-/** Everything a `BucketEncryptionProvider` can be given; all optional. */
-export interface BucketEncryptionProviderOptions {
+/** Everything a lifecycle can be given besides its front-end's settings; all optional. */
+export interface LifecycleOptions {
   /** Opens the OSS adapter for a connection; defaults to ali-oss. */
   readonly openStore?: EncryptionStoreFactory;
   /** Where environment credentials and region are read; defaults to `process.env`. */
@@ -101,20 +112,32 @@ export class PartialCreateError extends Error {
   }
 }
 
-/** Manages one bucket's default encryption rule per resource; the resource id is the bucket. */
-export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider<
-  BucketEncryptionInputs,
-  BucketEncryptionOutputs
-> {
+/** What `read` found: the resource as OSS holds it, or nothing (gone). */
+export type ReadOutcome =
+  | { readonly found: false }
+  | {
+      readonly found: true;
+      readonly outputs: BucketEncryptionOutputs;
+      /** The inputs that would declare what OSS holds, for drift and import. */
+      readonly inputs: BucketEncryptionInputs;
+    };
+
+/** The life of `BucketEncryption` resources in one deployment. */
+export class BucketEncryptionLifecycle {
   private readonly env: Environment;
   private readonly confirmation: ConfirmationPolicy;
   private readonly clock: Clock;
   private readonly openStoreOverride: EncryptionStoreFactory | undefined;
   private readonly buckets = new DeploymentBuckets();
+  /** The resource that declared each bucket, for the front-ends that know resource names. */
+  private readonly declarers = new Map<string, string>();
   private config: ConfigReader = () => undefined;
   private timings: StoreTimings = DEFAULT_STORE_TIMINGS;
 
-  constructor(options: BucketEncryptionProviderOptions = {}) {
+  constructor(
+    private readonly settings: FrontEndSettings,
+    options: LifecycleOptions = {},
+  ) {
     this.env = options.env ?? process.env;
     this.confirmation = options.confirmation ?? DEFAULT_CONFIRMATION;
     this.clock = options.clock ?? SYSTEM_CLOCK;
@@ -122,81 +145,71 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
   }
 
   /**
-   * Keeps the stack config for credentials and region, read when each call runs, and checks the
-   * tuning settings now: the engine configures the provider before its first check, so a bad
-   * value fails the preview.
-   *
-   * @throws ConnectionSettingsError naming each bad tuning key and its allowed range.
+   * Takes the front-end's config, read when each call runs, and checks the tuning settings.
+   * Returns the failures (each naming its key and range); the config is kept only without any.
    */
-  configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const config: ConfigReader = (key) => request.config.get(key);
-    const tuning = storeTimingsFromConfig(config, TUNING_NAMESPACE);
+  configure(config: ConfigReader): readonly InputFailure[] {
+    const tuning = storeTimingsFromConfig(config, this.settings.tuningNamespace);
     if (!tuning.ok) {
-      return Promise.reject(
-        new ConnectionSettingsError(
-          `Invalid stack config: ${tuning.failures.map((failure) => failure.reason).join("; ")}.`,
-        ),
-      );
+      return tuning.failures;
     }
     this.config = config;
     this.timings = tuning.timings;
-    return Promise.resolve();
+    return [];
   }
 
   /**
-   * Validates and canonicalises inputs; every failure names its property. No request is sent.
-   * A valid resource's bucket is entered in the deployment's ledger (see `delete`).
+   * Validates and canonicalises inputs; no request is sent. A valid resource's bucket is entered
+   * in the deployment's ledger (see `delete`). `declarer` names the resource, for front-ends that
+   * know it: a second resource that declares the same bucket then fails.
    */
-  check(
-    olds: BucketEncryptionInputs,
-    news: BucketEncryptionInputs,
-  ): Promise<pulumi.dynamic.CheckResult<BucketEncryptionInputs>> {
-    const outcome = checkInputs(news as unknown as Record<string, unknown>);
-    if (outcome.ok) {
-      this.declareBucket(olds, outcome.inputs);
-      return Promise.resolve({ inputs: outcome.inputs });
+  check(olds: object, news: object, declarer?: string): CheckOutcome {
+    const outcome = checkInputs(news as Record<string, unknown>);
+    if (!outcome.ok) {
+      return outcome;
     }
-    // The engine prints a named property's value beside the reason; a failure whose value may
-    // hold a credential is reported without the property (its reason names it) so it prints alone.
-    const failures = outcome.failures.map(({ property, reason, concealValue }) => ({
-      property: concealValue === true ? "" : property,
-      reason,
-    }));
-    return Promise.resolve({ inputs: news, failures });
+    const { bucket } = outcome.inputs;
+    if (declarer !== undefined && !isUnknown(bucket)) {
+      const first = this.declarers.get(bucket);
+      if (first !== undefined && first !== declarer) {
+        return {
+          ok: false,
+          failures: [
+            { property: "bucket", reason: duplicateBucketMessage(bucket, first, declarer) },
+          ],
+        };
+      }
+      this.declarers.set(bucket, declarer);
+    }
+    this.declareBucket(olds, outcome.inputs);
+    return outcome;
   }
 
   /**
-   * Compares the stored outputs with the new inputs: a new bucket replaces, the rest updates.
-   *
-   * When something changed, `changes` is left undefined. The dynamic provider protocol cannot
-   * carry which keys changed, and without them the engine cannot apply `replaceOnChanges`; left
-   * undefined, the engine compares the inputs itself and so knows the keys. A replace that keeps
-   * the bucket deletes first, so that the replacement finds the rule already handed over.
+   * Compares stored outputs with new inputs: a new bucket replaces; a replace that keeps the
+   * bucket should delete first, so that the replacement finds the rule already handed over.
    */
   diff(
-    _id: pulumi.ID,
     olds: BucketEncryptionOutputs,
     news: BucketEncryptionInputs,
-  ): Promise<pulumi.dynamic.DiffResult> {
+  ): InputsDiff & { readonly deleteBeforeReplace: boolean } {
     const diff = diffInputs(olds, news);
-    if (diff.changed.length === 0) {
-      return Promise.resolve({ changes: false });
-    }
-    return Promise.resolve({
-      replaces: [...diff.replaces],
-      deleteBeforeReplace: !diff.replaces.includes("bucket"),
-    });
+    return { ...diff, deleteBeforeReplace: !diff.replaces.includes("bucket") };
   }
 
   /**
    * Reads the bucket's current rule, then applies `onExisting` (unless the rule is the one this
    * resource takes over from the resource it replaces); writes the rule unless the bucket already
-   * holds it, confirms it by reading back, and outputs it with the rule found and the location.
+   * holds it, confirms it by reading back, and returns the outputs with the rule found and the
+   * location.
+   *
+   * @throws PartialCreateError when the write may have taken effect but was not confirmed.
    */
   async create(
     inputs: BucketEncryptionInputs,
-  ): Promise<pulumi.dynamic.CreateResult<BucketEncryptionOutputs>> {
-    const location = resolveLocation(inputs, this.config, this.env);
+    log: LifecycleLog,
+  ): Promise<BucketEncryptionOutputs> {
+    const location = resolveLocation(inputs, this.source());
     const store = this.openStore(this.connect(location, inputs));
     const desired = ruleOf(inputs);
     const found = await store.read(inputs.bucket);
@@ -209,9 +222,9 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
     const takeover =
       existing === undefined ? undefined : this.buckets.takeOver(inputs.bucket, existing);
     const prior = takeover === undefined ? existing : takeover.priorRule;
-    const outs = dropUndefined({ ...inputs, priorRule: prior, location });
+    const outputs = dropUndefined({ ...inputs, priorRule: prior, location });
     if (existing !== undefined && rulesEqual(existing, desired)) {
-      return { id: inputs.bucket, outs };
+      return outputs;
     }
     if (existing !== undefined && takeover === undefined && inputs.onExisting === "fail") {
       throw new Error(
@@ -223,39 +236,33 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
     } catch (error) {
       throw refusedWrite(error)
         ? error
-        : new PartialCreateError(errorMessage(error), inputs.bucket, outs, { cause: error });
+        : new PartialCreateError(errorMessage(error), inputs.bucket, outputs, { cause: error });
     }
     if (existing !== undefined) {
-      await pulumi.log.info(
+      await log.info(
         takeover === undefined
           ? `Bucket "${inputs.bucket}": replaced the default encryption rule ${describeRule(existing)} with ${describeRule(desired)}; it is kept as priorRule${inputs.onDelete === "restore" ? " and put back on delete" : ""}.`
           : `Bucket "${inputs.bucket}": took over the rule ${describeRule(existing)} of the resource this one replaces, and set ${describeRule(desired)}.`,
       );
     }
-    return { id: inputs.bucket, outs };
+    return outputs;
   }
 
   /**
-   * Reports what OSS holds now, as outputs and as inputs, so that refresh shows drift. A missing
-   * rule or bucket reads as gone. Calls go to the recorded location.
+   * Reports what OSS holds now, so that refresh shows drift; a missing rule or bucket reads as
+   * gone. Calls go to the recorded location. Without stored outputs (an import), the location is
+   * resolved from the config and environment, and the settings take their defaults.
    */
-  async read(
-    id: pulumi.ID,
-    props?: BucketEncryptionOutputs,
-  ): Promise<pulumi.dynamic.ReadResult<BucketEncryptionOutputs>> {
-    if (props === undefined) {
-      throw new Error(
-        `Reading bucket "${id}" needs the resource's stored state; pulumi import does not work for dynamic resources: declare the resource instead (onExisting adopts the bucket's rule).`,
-      );
-    }
-    const stored = storedOutputs(props);
-    const state = await this.openStore(this.connectStored(stored)).read(id);
+  async read(bucket: string, stored?: BucketEncryptionOutputs): Promise<ReadOutcome> {
+    const known = stored ?? adoptedOutputs(bucket);
+    const location = known.location ?? resolveLocation(known, this.source());
+    const state = await this.openStore(this.connect(location, known)).read(bucket);
     if (state.kind !== "rule") {
-      return { id: "" };
+      return { found: false };
     }
-    const current = withRule(stored, state.rule);
-    const { priorRule: _priorRule, location: _location, ...inputs } = current;
-    return { id, props: current, inputs };
+    const outputs = withRule(stored === undefined ? { ...known, location } : known, state.rule);
+    const { priorRule: _priorRule, location: _location, ...inputs } = outputs;
+    return { found: true, outputs, inputs };
   }
 
   /**
@@ -264,21 +271,19 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
    * newly declared one, which is recorded instead.
    */
   async update(
-    _id: pulumi.ID,
     olds: BucketEncryptionOutputs,
     news: BucketEncryptionInputs,
-  ): Promise<pulumi.dynamic.UpdateResult<BucketEncryptionOutputs>> {
-    const stored = storedOutputs(olds);
-    const declaredElsewhere = stored.region !== news.region || stored.endpoint !== news.endpoint;
+  ): Promise<BucketEncryptionOutputs> {
+    const declaredElsewhere = olds.region !== news.region || olds.endpoint !== news.endpoint;
     const location =
-      declaredElsewhere || stored.location === undefined
-        ? resolveLocation(news, this.config, this.env)
-        : stored.location;
-    if (changesRule(diffInputs(stored, news))) {
+      declaredElsewhere || olds.location === undefined
+        ? resolveLocation(news, this.source())
+        : olds.location;
+    if (changesRule(diffInputs(olds, news))) {
       const store = this.openStore(this.connect(location, news));
       await this.writeConfirmed(store, news.bucket, ruleOf(news));
     }
-    return { outs: dropUndefined({ ...news, priorRule: stored.priorRule, location }) };
+    return dropUndefined({ ...news, priorRule: olds.priorRule, location });
   }
 
   /**
@@ -290,36 +295,36 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
    *   (another stack, a person): it is left in place, with a warning.
    * A rule or bucket already gone is success.
    */
-  async delete(id: pulumi.ID, props: BucketEncryptionOutputs): Promise<void> {
-    const stored = storedOutputs(props);
+  async delete(bucket: string, stored: BucketEncryptionOutputs, log: LifecycleLog): Promise<void> {
     const own = ruleOf(stored);
-    if (this.buckets.isDeclared(id)) {
+    if (this.buckets.isDeclared(bucket)) {
       this.buckets.handOver(
-        id,
+        bucket,
         stored.priorRule === undefined ? { rule: own } : { rule: own, priorRule: stored.priorRule },
       );
-      await pulumi.log.info(
-        `Bucket "${id}": its rule is left in place for the resource of this deployment that now declares the bucket.`,
+      await log.info(
+        `Bucket "${bucket}": its rule is left in place for the resource of this deployment that now declares the bucket.`,
       );
       return;
     }
-    const store = this.openStore(this.connectStored(stored));
-    const state = await store.read(id);
+    const location = stored.location ?? resolveLocation(stored, this.source());
+    const store = this.openStore(this.connect(location, stored));
+    const state = await store.read(bucket);
     if (state.kind !== "rule") {
       return;
     }
     if (!rulesEqual(state.rule, own)) {
-      await pulumi.log.warn(
-        `Bucket "${id}" holds a default encryption rule ${describeDifference(state.rule, own, "the one this resource set")}; it was changed outside this resource, so it is left in place. Run pulumi refresh before destroying to remove it, or remove it by hand.`,
+      await log.warn(
+        `Bucket "${bucket}" holds a default encryption rule ${describeDifference(state.rule, own, "the one this resource set")}; it was changed outside this resource, so it is left in place. Run pulumi refresh before destroying to remove it, or remove it by hand.`,
       );
       return;
     }
     if (stored.onDelete !== "restore" || stored.priorRule === undefined) {
-      await store.remove(id);
+      await store.remove(bucket);
       return;
     }
     try {
-      await store.write(id, stored.priorRule);
+      await store.write(bucket, stored.priorRule);
     } catch (error) {
       if (!(error instanceof OssRequestError && error.code === "NoSuchBucket")) {
         throw error;
@@ -328,27 +333,26 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
   }
 
   /** Enters a checked resource's bucket in the ledger, with its previous rule on that bucket. */
-  private declareBucket(olds: BucketEncryptionInputs, inputs: BucketEncryptionInputs): void {
+  private declareBucket(olds: object, inputs: BucketEncryptionInputs): void {
     if (isUnknown(inputs.bucket)) {
       return;
     }
-    const previous = checkInputs(olds as unknown as Record<string, unknown>);
+    const previous = checkInputs(olds as Record<string, unknown>);
     this.buckets.declare(
       inputs.bucket,
       previous.ok && previous.inputs.bucket === inputs.bucket ? ruleOf(previous.inputs) : undefined,
     );
   }
 
-  /** The connection to a stored resource's bucket: its recorded location, else resolved now. */
-  private connectStored(stored: BucketEncryptionOutputs): OssConnection {
-    return this.connect(stored.location ?? resolveLocation(stored, this.config, this.env), stored);
+  private source(): SettingsSource {
+    return { config: this.config, env: this.env, keys: this.settings.keys };
   }
 
   private connect(
     location: OssLocation,
     inputs: Pick<BucketEncryptionInputs, "signatureVersion">,
   ): OssConnection {
-    return resolveConnection(location, inputs.signatureVersion, this.config, this.env);
+    return resolveConnection(location, inputs.signatureVersion, this.source());
   }
 
   private openStore(connection: OssConnection): EncryptionStore {
@@ -377,6 +381,20 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
   }
 }
 
+/**
+ * The outputs of a bucket read without stored state (an import): the rule is filled in from OSS,
+ * the settings take their defaults.
+ */
+function adoptedOutputs(bucket: string): BucketEncryptionOutputs {
+  const outcome = checkInputs({ bucket, sseAlgorithm: "AES256" });
+  if (!outcome.ok) {
+    throw new Error(
+      `Cannot import bucket ${JSON.stringify(bucket)}: ${outcome.failures.map((failure) => failure.reason).join("; ")}.`,
+    );
+  }
+  return outcome.inputs;
+}
+
 /** Whether OSS definitely refused a write, so that nothing changed (a 4xx on PutBucketEncryption). */
 function refusedWrite(error: unknown): boolean {
   return (
@@ -399,14 +417,6 @@ function describeState(state: BucketEncryptionState): string {
     case "noBucket":
       return "no bucket";
   }
-}
-
-/** The outputs stored in state, without the engine's `__provider`. */
-function storedOutputs(props: BucketEncryptionOutputs): BucketEncryptionOutputs {
-  const { __provider: _provider, ...outputs } = props as BucketEncryptionOutputs & {
-    __provider?: string;
-  };
-  return outputs;
 }
 
 /** Outputs with the rule fields replaced by what OSS holds. */

@@ -46,9 +46,9 @@ describe("the serialized provider shim", () => {
   });
 
   it("is published at the paths it is stored and loaded by", () => {
-    expect(manifest.exports["./shim"]?.default).toBe("./dist/provider/pulumi/shim.js");
+    expect(manifest.exports["./shim"]?.default).toBe("./dist/provider/dynamic/shim.js");
     expect(manifest.exports["./process-provider"]?.default).toBe(
-      "./dist/provider/pulumi/processProvider.js",
+      "./dist/provider/dynamic/processProvider.js",
     );
   });
 

@@ -1,0 +1,157 @@
+/**
+ * The dynamic resource provider behind `BucketEncryption`: thin glue between Pulumi's dynamic
+ * provider protocol and the shared `BucketEncryptionLifecycle`. It reads the stack config
+ * `alicloud:*` for credentials and region and `bucketEncryption:*` for tuning, and talks to the
+ * user through Pulumi's log.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../core/inputs";
+import {
+  BucketEncryptionLifecycle,
+  type FrontEndSettings,
+  type LifecycleLog,
+  type LifecycleOptions,
+} from "../lifecycle/bucketEncryptionLifecycle";
+import { ALICLOUD_CONFIG_KEYS, ConnectionSettingsError } from "../oss/connection";
+
+export {
+  type ConfirmationPolicy,
+  DEFAULT_CONFIRMATION,
+  PartialCreateError,
+} from "../lifecycle/bucketEncryptionLifecycle";
+
+/** The stack config namespace of the settings that tune how patient the provider is with OSS. */
+const TUNING_NAMESPACE = "bucketEncryption";
+
+/** The stack config keys that tune how patient the provider is with OSS (bounds: `TUNING_SETTINGS`). */
+export const TIMING_CONFIG_KEYS = {
+  requestTimeoutMs: `${TUNING_NAMESPACE}:requestTimeoutMs`,
+  retryDeadlineMs: `${TUNING_NAMESPACE}:retryDeadlineMs`,
+  maxAttempts: `${TUNING_NAMESPACE}:maxAttempts`,
+} as const;
+
+const SETTINGS: FrontEndSettings = {
+  keys: ALICLOUD_CONFIG_KEYS,
+  tuningNamespace: TUNING_NAMESPACE,
+};
+
+/** Everything a `BucketEncryptionProvider` can be given; all optional. */
+export type BucketEncryptionProviderOptions = LifecycleOptions;
+
+/** Messages to the user, through Pulumi's log of the provider process. */
+const PULUMI_LOG: LifecycleLog = {
+  info: (message) => pulumi.log.info(message),
+  warn: (message) => pulumi.log.warn(message),
+};
+
+/** Manages one bucket's default encryption rule per resource; the resource id is the bucket. */
+export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider<
+  BucketEncryptionInputs,
+  BucketEncryptionOutputs
+> {
+  private readonly lifecycle: BucketEncryptionLifecycle;
+
+  constructor(options: BucketEncryptionProviderOptions = {}) {
+    this.lifecycle = new BucketEncryptionLifecycle(SETTINGS, options);
+  }
+
+  /**
+   * Keeps the stack config, and checks the tuning settings now: the engine configures the
+   * provider before its first check, so a bad value fails the preview.
+   *
+   * @throws ConnectionSettingsError naming each bad tuning key and its allowed range.
+   */
+  configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    const failures = this.lifecycle.configure((key) => request.config.get(key));
+    return failures.length === 0
+      ? Promise.resolve()
+      : Promise.reject(
+          new ConnectionSettingsError(
+            `Invalid stack config: ${failures.map((failure) => failure.reason).join("; ")}.`,
+          ),
+        );
+  }
+
+  /** Validates and canonicalises inputs; every failure names its property. No request is sent. */
+  check(
+    olds: BucketEncryptionInputs,
+    news: BucketEncryptionInputs,
+  ): Promise<pulumi.dynamic.CheckResult<BucketEncryptionInputs>> {
+    const outcome = this.lifecycle.check(olds, news);
+    if (outcome.ok) {
+      return Promise.resolve({ inputs: outcome.inputs });
+    }
+    // The engine prints a named property's value beside the reason; a failure whose value may
+    // hold a credential is reported without the property (its reason names it) so it prints alone.
+    const failures = outcome.failures.map(({ property, reason, concealValue }) => ({
+      property: concealValue === true ? "" : property,
+      reason,
+    }));
+    return Promise.resolve({ inputs: news, failures });
+  }
+
+  /**
+   * Compares the stored outputs with the new inputs. When something changed, `changes` is left
+   * undefined: the dynamic provider protocol cannot carry which keys changed, and without them the
+   * engine cannot apply `replaceOnChanges`; left undefined, the engine compares the inputs itself
+   * and so knows the keys.
+   */
+  diff(
+    _id: pulumi.ID,
+    olds: BucketEncryptionOutputs,
+    news: BucketEncryptionInputs,
+  ): Promise<pulumi.dynamic.DiffResult> {
+    const diff = this.lifecycle.diff(storedOutputs(olds), news);
+    return Promise.resolve(
+      diff.changed.length === 0
+        ? { changes: false }
+        : { replaces: [...diff.replaces], deleteBeforeReplace: diff.deleteBeforeReplace },
+    );
+  }
+
+  /** Applies the rule to the bucket (see `BucketEncryptionLifecycle.create`). */
+  async create(
+    inputs: BucketEncryptionInputs,
+  ): Promise<pulumi.dynamic.CreateResult<BucketEncryptionOutputs>> {
+    return { id: inputs.bucket, outs: await this.lifecycle.create(inputs, PULUMI_LOG) };
+  }
+
+  /**
+   * Reports what OSS holds now, as outputs and as inputs, so that refresh shows drift. A missing
+   * rule or bucket reads as gone.
+   */
+  async read(
+    id: pulumi.ID,
+    props?: BucketEncryptionOutputs,
+  ): Promise<pulumi.dynamic.ReadResult<BucketEncryptionOutputs>> {
+    if (props === undefined) {
+      throw new Error(
+        `Reading bucket "${id}" needs the resource's stored state; pulumi import does not work for dynamic resources: declare the resource instead (onExisting adopts the bucket's rule), or use the provider plugin's ossencryption:index:BucketEncryption.`,
+      );
+    }
+    const outcome = await this.lifecycle.read(id, storedOutputs(props));
+    return outcome.found ? { id, props: outcome.outputs, inputs: outcome.inputs } : { id: "" };
+  }
+
+  /** Rewrites a changed rule (see `BucketEncryptionLifecycle.update`). */
+  async update(
+    _id: pulumi.ID,
+    olds: BucketEncryptionOutputs,
+    news: BucketEncryptionInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<BucketEncryptionOutputs>> {
+    return { outs: await this.lifecycle.update(storedOutputs(olds), news) };
+  }
+
+  /** Removes or restores the rule while it is still this resource's own. */
+  async delete(id: pulumi.ID, props: BucketEncryptionOutputs): Promise<void> {
+    await this.lifecycle.delete(id, storedOutputs(props), PULUMI_LOG);
+  }
+}
+
+/** The outputs stored in state, without the engine's `__provider`. */
+function storedOutputs(props: BucketEncryptionOutputs): BucketEncryptionOutputs {
+  const { __provider: _provider, ...outputs } = props as BucketEncryptionOutputs & {
+    __provider?: string;
+  };
+  return outputs;
+}
