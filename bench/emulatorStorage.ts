@@ -42,8 +42,12 @@ async function startupMs(dir: string): Promise<number> {
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [cli, "--data-dir", dir]);
   await new Promise<void>((resolve, reject) => {
-    child.stdout.once("data", () => { resolve(); });
-    child.once("exit", (code) => { reject(new Error(`oss-emulator exited with ${code}`)); });
+    child.stdout.once("data", () => {
+      resolve();
+    });
+    child.once("exit", (code) => {
+      reject(new Error(`oss-emulator exited with ${code}`));
+    });
   });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   const exited = new Promise((resolve) => child.once("exit", resolve));
