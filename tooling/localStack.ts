@@ -5,6 +5,7 @@
  * the local OSS endpoint set up here too.
  */
 import {
+  chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -14,9 +15,10 @@ import {
   readlinkSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import {
   type ConfigMap,
   LocalWorkspace,
@@ -144,22 +146,59 @@ export function installPackage(workDir: string, layout: PackageLayout): string {
     return installed;
   }
   mkdirSync(modules);
+  const manifest = JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")) as {
+    files: string[];
+    bin: Record<string, string>;
+  };
   for (const entry of readdirSync(join(REPOSITORY, "node_modules"))) {
     const source = join(REPOSITORY, "node_modules", entry);
     if (entry === COPIED_WITH_PACKAGE) {
       cpSync(source, join(modules, entry), { recursive: true });
+    } else if (entry === ".bin") {
+      linkBins(source, join(modules, ".bin"), manifest.bin);
     } else if (entry !== PACKAGE_NAME) {
       symlinkSync(source, join(modules, entry), "dir");
     }
   }
-  const manifest = JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")) as {
-    files: string[];
-  };
   // The negated patterns only exclude test files, which the build does not emit.
   for (const published of ["package.json", ...manifest.files.filter((f) => !f.startsWith("!"))]) {
     cpSync(join(REPOSITORY, published), join(installed, published), { recursive: true });
   }
+  for (const command of Object.values(manifest.bin)) {
+    chmodSync(join(installed, command), 0o755);
+  }
   return installed;
+}
+
+/**
+ * Fills `target` (a node_modules/.bin) as npm does: the other packages' commands link to the
+ * repository's, this package's own (`bins`) to the installed copy.
+ */
+function linkBins(source: string, target: string, bins: Readonly<Record<string, string>>): void {
+  mkdirSync(target);
+  for (const command of readdirSync(source)) {
+    const own = bins[command];
+    symlinkSync(
+      own === undefined ? readlinkSync(join(source, command)) : join("..", PACKAGE_NAME, own),
+      join(target, command),
+    );
+  }
+}
+
+/**
+ * Points the relative `replace` directives of a copied Go program's go.mod (the Go SDK in this
+ * repository) at their absolute place, so that the copy builds where the original would.
+ */
+function rebaseGoReplaces(workDir: string, source: string): void {
+  const goMod = join(workDir, "go.mod");
+  if (!existsSync(goMod)) {
+    return;
+  }
+  const rebased = readFileSync(goMod, "utf8").replace(
+    /=> (\.\.?\/\S*)/g,
+    (_match, path: string) => `=> ${resolve(source, path)}`,
+  );
+  writeFileSync(goMod, rebased);
 }
 
 /**
@@ -173,6 +212,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
   const workDir = options.inPlace === true ? source : join(root, "program");
   if (options.inPlace !== true) {
     cpSync(source, workDir, { recursive: true });
+    rebaseGoReplaces(workDir, source);
     installPackage(workDir, options.packageLayout ?? "registry");
   }
   const stateDir = join(root, "state");

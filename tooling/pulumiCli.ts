@@ -9,6 +9,8 @@
  * every Go module proxy. So it is built from the last `sdk/v3` release that still carried it as a
  * plain package (v3.68.0). The engine speaks to it through the stable LanguageRuntime protocol and
  * falls back where the older host lacks a newer call; the tests run the real engine through it.
+ * The YAML and Go language hosts are built beside it the same way (the Go host from `sdk/v3`
+ * v3.61.0, the last release that carried it as a package).
  */
 import { execFileSync } from "node:child_process";
 import {
@@ -84,12 +86,15 @@ function complete(binDir: string): boolean {
   return BINARIES.every((binary) => existsSync(join(binDir, binary)));
 }
 
-/** The CLI on PATH, when all three binaries are in one `bin` directory and the version fits. */
+/**
+ * The CLI on PATH, when its binaries and the YAML and Go language hosts are in one `bin` directory
+ * and the version fits.
+ */
 function fromPath(): PulumiCli | undefined {
   for (const dir of (process.env.PATH ?? "")
     .split(delimiter)
     .filter((entry) => basename(entry) === "bin")) {
-    if (complete(dir)) {
+    if (complete(dir) && LANGUAGE_HOSTS.every((host) => existsSync(join(dir, host.binary)))) {
       const version = versionOf(join(dir, "pulumi"));
       if (version !== undefined && versionFits(version)) {
         return { root: dirname(dir), binDir: dir, version, source: "path" };
@@ -143,15 +148,60 @@ export function versionedReplaces(goMod: string): string[] {
   return replaces;
 }
 
+/** A Go command to build: a package of a module version, with the variable its version goes in. */
+interface GoCommand {
+  readonly module: string;
+  readonly version: string;
+  readonly package: string;
+  /** The string variable that `-ldflags -X` stamps with `v<version>`. */
+  readonly versionVariable: string;
+}
+
+const SDK_VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
+
+const CLI: GoCommand = {
+  module: "github.com/pulumi/pulumi/pkg/v3",
+  version: PULUMI_VERSION,
+  package: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
+  versionVariable: SDK_VERSION_VARIABLE,
+};
+
+const NODE_LANGUAGE_HOST: GoCommand = {
+  module: "github.com/pulumi/pulumi/sdk/v3",
+  version: LANGUAGE_HOST_SDK_VERSION,
+  package: "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
+  versionVariable: SDK_VERSION_VARIABLE,
+};
+
+/**
+ * The language hosts of YAML and Go programs, built beside the CLI. The proxy refuses the Go
+ * host's own module, so it comes from the last `sdk/v3` release that carried it as a package.
+ */
+const LANGUAGE_HOSTS: readonly (GoCommand & { readonly binary: string })[] = [
+  {
+    binary: "pulumi-language-yaml",
+    module: "github.com/pulumi/pulumi-yaml",
+    version: "1.25.0",
+    package: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+    versionVariable: "github.com/pulumi/pulumi-yaml/pkg/version.Version",
+  },
+  {
+    binary: "pulumi-language-go",
+    module: "github.com/pulumi/pulumi/sdk/v3",
+    version: "3.61.0",
+    package: "github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go",
+    versionVariable: SDK_VERSION_VARIABLE,
+  },
+];
+
 /** Builds one Go command from a module version in a scratch module, into `output`. */
 async function goBuild(
-  module: string,
-  version: string,
-  commandPackage: string,
+  command: GoCommand,
   output: string,
   workDir: string,
   log: (line: string) => void,
 ): Promise<void> {
+  const { module, version } = command;
   const scratch = mkdtempSync(join(workDir, "module-"));
   const info = JSON.parse(
     await run("go", ["mod", "download", "-json", `${module}@v${version}`], scratch, log),
@@ -169,9 +219,9 @@ async function goBuild(
       "",
     ].join("\n"),
   );
-  log(`  resolving ${commandPackage}@v${version}`);
-  await run("go", ["get", `${commandPackage}@v${version}`], scratch, log);
-  log(`  compiling ${commandPackage}`);
+  log(`  resolving ${command.package}@v${version}`);
+  await run("go", ["get", `${command.package}@v${version}`], scratch, log);
+  log(`  compiling ${command.package}`);
   await run(
     "go",
     [
@@ -180,15 +230,41 @@ async function goBuild(
       "-tags",
       "osusergo,grpcnotrace",
       "-ldflags",
-      `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${version}`,
+      `-X ${command.versionVariable}=v${version}`,
       "-o",
       output,
-      commandPackage,
+      command.package,
     ],
     scratch,
     log,
     { GOFLAGS: "-mod=mod" },
   );
+}
+
+/** Builds the language hosts missing from `binDir` (the cache's), each once. */
+async function ensureLanguageHosts(binDir: string, log: (line: string) => void): Promise<void> {
+  const missing = LANGUAGE_HOSTS.filter((host) => !existsSync(join(binDir, host.binary)));
+  if (missing.length === 0) {
+    return;
+  }
+  if (!hasCommand("go", "version")) {
+    throw new Error(
+      `${missing.map((host) => host.binary).join(" and ")} missing from ${binDir}, and go (to build them) is not available.`,
+    );
+  }
+  const scratch = mkdtempSync(join(tmpdir(), "pulumi-hosts-"));
+  try {
+    for (const host of missing) {
+      const started = Date.now();
+      log(`Building ${host.binary} v${host.version} from the Go module proxy (first run only)`);
+      const staged = join(scratch, host.binary);
+      await goBuild(host, staged, scratch, log);
+      renameSync(staged, join(binDir, host.binary));
+      log(`  built in ${Math.round((Date.now() - started) / 1000)} s`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** The dynamic-provider launcher shipped inside the @pulumi/pulumi npm package. */
@@ -212,23 +288,9 @@ async function buildWithGo(log: (line: string) => void): Promise<PulumiCli> {
     log(
       `Building the Pulumi CLI v${PULUMI_VERSION} from the Go module proxy (first run only; ~10 minutes on 2 cores)`,
     );
-    await goBuild(
-      "github.com/pulumi/pulumi/pkg/v3",
-      PULUMI_VERSION,
-      "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
-      join(binDir, "pulumi"),
-      scratch,
-      log,
-    );
+    await goBuild(CLI, join(binDir, "pulumi"), scratch, log);
     log(`Building the Node language host from sdk/v3 v${LANGUAGE_HOST_SDK_VERSION}`);
-    await goBuild(
-      "github.com/pulumi/pulumi/sdk/v3",
-      LANGUAGE_HOST_SDK_VERSION,
-      "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
-      join(binDir, "pulumi-language-nodejs"),
-      scratch,
-      log,
-    );
+    await goBuild(NODE_LANGUAGE_HOST, join(binDir, "pulumi-language-nodejs"), scratch, log);
     copyFileSync(launcherPath(), join(binDir, "pulumi-resource-pulumi-nodejs"));
     rmSync(target, { recursive: true, force: true });
     renameSync(staging, target);
@@ -271,10 +333,17 @@ async function installWithInstaller(log: (line: string) => void): Promise<Pulumi
 export async function ensurePulumiCli(
   log: (line: string) => void = console.log,
 ): Promise<PulumiCli> {
-  const found = fromPath() ?? fromCache();
-  if (found !== undefined) {
-    return found;
+  const onPath = fromPath();
+  if (onPath !== undefined) {
+    return onPath;
   }
+  const cli = fromCache() ?? (await provide(log));
+  await ensureLanguageHosts(cli.binDir, log);
+  return cli;
+}
+
+/** A CLI that is neither on PATH nor cached: built with Go, else from Pulumi's installer. */
+function provide(log: (line: string) => void): Promise<PulumiCli> {
   if (hasCommand("go", "version")) {
     return buildWithGo(log);
   }

@@ -265,6 +265,34 @@ const inputFieldsSchema = z.strictObject(
   },
 );
 
+const locationSettingsSchema = z.object({
+  region: emptyAsAbsent(regionSchema),
+  endpoint: emptyAsAbsent(endpointSchema),
+});
+
+/**
+ * Checks a region and endpoint given outside a resource (a provider's config), with the same
+ * messages as the resource inputs of those names.
+ */
+export function locationSettingFailures(settings: {
+  readonly region?: unknown;
+  readonly endpoint?: unknown;
+}): InputFailure[] {
+  const parsed = locationSettingsSchema.safeParse(settings);
+  return parsed.success ? [] : failuresOf(parsed.error);
+}
+
+/** The failures of a validation: each issue's property, message, and whether to hide its value. */
+function failuresOf(error: z.ZodError): InputFailure[] {
+  return error.issues.map((issue) => ({
+    property: issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join("."),
+    reason: issue.message,
+    ...(issue.code === "custom" && issue.params?.concealValue === true
+      ? { concealValue: true as const }
+      : {}),
+  }));
+}
+
 /** Every input property name, in declaration order. */
 export const INPUT_PROPERTIES = Object.keys(
   inputFieldsSchema.shape,
@@ -298,16 +326,7 @@ export function checkInputs(news: Readonly<Record<string, unknown>>): CheckOutco
 
   const parsed = inputFieldsSchema.partial(unknownMask).safeParse(known);
   if (!parsed.success) {
-    return {
-      ok: false,
-      failures: parsed.error.issues.map((issue) => ({
-        property: issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join("."),
-        reason: issue.message,
-        ...(issue.code === "custom" && issue.params?.concealValue === true
-          ? { concealValue: true as const }
-          : {}),
-      })),
-    };
+    return { ok: false, failures: failuresOf(parsed.error) };
   }
 
   const fields = parsed.data;

@@ -1,34 +1,17 @@
 /**
- * The `BucketEncryption` resource: a bucket's default server-side encryption, declared in a
- * Pulumi program and managed through the dynamic provider.
+ * The `BucketEncryption` resource of TypeScript and JavaScript programs: a bucket's default
+ * server-side encryption, managed through the dynamic provider.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { duplicateBucketMessage } from "../core/deploymentBuckets";
-import type { EncryptionRule, KmsDataEncryption, SseAlgorithm } from "../core/encryptionRule";
-import type { OnDelete, OnExisting, OssLocation, SignatureVersion } from "../core/inputs";
+import {
+  type BucketEncryptionArgs,
+  type BucketEncryptionProperties,
+  UNSET_PROPERTIES,
+} from "../resourceTypes";
 import * as providerShim from "./shim";
 
-/** The arguments of a `BucketEncryption`. */
-export interface BucketEncryptionArgs {
-  /** The bucket; changing it replaces the resource. The resource id is the bucket name. */
-  readonly bucket: pulumi.Input<string>;
-  /** `AES256`, `KMS` or `SM4`, in any letter case (stored upper case). */
-  readonly sseAlgorithm: pulumi.Input<SseAlgorithm | Lowercase<SseAlgorithm>>;
-  /** The KMS customer master key id (KMS only); absent or `""` uses the KMS-managed default key. */
-  readonly kmsMasterKeyId?: pulumi.Input<string>;
-  /** `SM4` to encrypt data with SM4 under KMS (KMS only). */
-  readonly kmsDataEncryption?: pulumi.Input<KmsDataEncryption | Lowercase<KmsDataEncryption>>;
-  /** The region id, e.g. `cn-hangzhou`; defaults to alicloud:region or the environment. */
-  readonly region?: pulumi.Input<string>;
-  /** The OSS endpoint; defaults to `https://oss-<region>.aliyuncs.com`. */
-  readonly endpoint?: pulumi.Input<string>;
-  /** `v4` (default) or `v1` for endpoints that only accept signature V1. */
-  readonly signatureVersion?: pulumi.Input<SignatureVersion>;
-  /** When the bucket already has a rule: `overwrite` it (default) or `fail` unless it matches. */
-  readonly onExisting?: pulumi.Input<OnExisting>;
-  /** On delete: `remove` the rule (default) or `restore` the rule found at create. */
-  readonly onDelete?: pulumi.Input<OnDelete>;
-}
+export type { BucketEncryptionArgs } from "../resourceTypes";
 
 /** The resource type token's module and type: `pulumi-nodejs:dynamic/oss:BucketEncryption`. */
 const TYPE_MODULE = "oss";
@@ -62,50 +45,20 @@ function declareBucket(bucket: string, name: string): string {
   return bucket;
 }
 
-/** Manages the default server-side encryption rule of one OSS bucket. */
-export class BucketEncryption extends pulumi.dynamic.Resource {
-  /** The bucket; also the resource id. */
-  declare readonly bucket: pulumi.Output<string>;
-  /** The algorithm OSS holds, upper case. */
-  declare readonly sseAlgorithm: pulumi.Output<SseAlgorithm>;
-  /** The KMS key id OSS holds; undefined for the KMS-managed default key or a non-KMS rule. */
-  declare readonly kmsMasterKeyId: pulumi.Output<string | undefined>;
-  /** `SM4` when OSS holds SM4 data encryption under KMS. */
-  declare readonly kmsDataEncryption: pulumi.Output<KmsDataEncryption | undefined>;
-  /** The region given, without the `oss-` prefix. */
-  declare readonly region: pulumi.Output<string | undefined>;
-  /** The endpoint given, as an origin. */
-  declare readonly endpoint: pulumi.Output<string | undefined>;
-  /** The signature version in use. */
-  declare readonly signatureVersion: pulumi.Output<SignatureVersion>;
-  /** What create did or would do with a rule it found. */
-  declare readonly onExisting: pulumi.Output<OnExisting>;
-  /** What delete does. */
-  declare readonly onDelete: pulumi.Output<OnDelete>;
-  /**
-   * The rule the bucket held when the resource was created; undefined when it had none. Secret
-   * when `kmsMasterKeyId` is given as an Output or Promise, which may be secret.
-   */
-  declare readonly priorRule: pulumi.Output<EncryptionRule | undefined>;
-  /** Where the bucket's calls go: the region and endpoint recorded at create. */
-  declare readonly location: pulumi.Output<OssLocation>;
+// The Pulumi runtime sets the outputs on the object; the merged interface declares them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface BucketEncryption extends BucketEncryptionProperties {}
 
+/** Manages the default server-side encryption rule of one OSS bucket, through the dynamic provider. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class BucketEncryption extends pulumi.dynamic.Resource {
   /**
    * @throws Error when another `BucketEncryption` of this program declares the same bucket (when
    *   the bucket is an Output, the registration fails once it resolves instead).
    */
   constructor(name: string, args: BucketEncryptionArgs, opts?: pulumi.CustomResourceOptions) {
-    // Outputs the program does not set are listed as undefined so that they exist as outputs.
     const props = {
-      kmsMasterKeyId: undefined,
-      kmsDataEncryption: undefined,
-      region: undefined,
-      endpoint: undefined,
-      signatureVersion: undefined,
-      onExisting: undefined,
-      onDelete: undefined,
-      priorRule: undefined,
-      location: undefined,
+      ...UNSET_PROPERTIES,
       ...args,
       bucket:
         typeof args.bucket === "string"

@@ -25,6 +25,8 @@ export interface TestStack {
   readonly stateFileText: () => string;
   /** The resources of type BucketEncryption in the exported state. */
   readonly bucketEncryptions: () => Promise<StateResource[]>;
+  /** The resources of `type` in the exported state. */
+  readonly resourcesOfType: (type: string) => Promise<StateResource[]>;
   /** Stops what the stack left running and removes its temporary folders. */
   readonly cleanup: () => void;
 }
@@ -38,8 +40,11 @@ export interface StateResource {
   readonly outputs: Record<string, unknown>;
 }
 
-/** The BucketEncryption type token. */
+/** The dynamic BucketEncryption's type token. */
 export const BUCKET_ENCRYPTION_TYPE = "pulumi-nodejs:dynamic/oss:BucketEncryption";
+
+/** The plugin BucketEncryption's type token. */
+export const PLUGIN_BUCKET_ENCRYPTION_TYPE = "ossencryption:index:BucketEncryption";
 
 /** Options for `createTestStack`. */
 export interface TestStackOptions {
@@ -67,6 +72,10 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     ...(options.packageLayout === undefined ? {} : { packageLayout: options.packageLayout }),
   });
   const output: string[] = [];
+  const resourcesOfType = async (type: string) => {
+    const state = (await local.stack.exportStack()).deployment as { resources?: StateResource[] };
+    return (state.resources ?? []).filter((resource) => resource.type === type);
+  };
   return {
     stack: local.stack,
     workDir: local.workDir,
@@ -75,10 +84,8 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     output,
     onOutput: (text) => output.push(text),
     stateFileText: local.stateFileText,
-    bucketEncryptions: async () => {
-      const state = (await local.stack.exportStack()).deployment as { resources?: StateResource[] };
-      return (state.resources ?? []).filter((resource) => resource.type === BUCKET_ENCRYPTION_TYPE);
-    },
+    bucketEncryptions: () => resourcesOfType(BUCKET_ENCRYPTION_TYPE),
+    resourcesOfType,
     cleanup: local.dispose,
   };
 }

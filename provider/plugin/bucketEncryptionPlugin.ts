@@ -1,0 +1,285 @@
+/**
+ * The provider plugin `ossencryption`: thin glue between the plugin protocol (`providerServer`)
+ * and the shared `BucketEncryptionLifecycle`, so that `ossencryption:index:BucketEncryption` has
+ * the dynamic resource's inputs, outputs, messages and OSS calls. Beyond the dynamic provider it
+ * knows resource names (a second resource on one bucket fails its check), imports existing rules,
+ * takes its config from the provider (validated at preview), and keeps secret inputs secret in
+ * every output that carries them.
+ */
+import { locationSettingFailures } from "../core/inputs";
+import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../core/inputs";
+import {
+  BucketEncryptionLifecycle,
+  type FrontEndSettings,
+  type LifecycleOptions,
+  PartialCreateError,
+} from "../lifecycle/bucketEncryptionLifecycle";
+import type { ConfigKeys } from "../oss/connection";
+import { storeTimingsFromConfig } from "../oss/storeTimings";
+import type {
+  CheckFailure,
+  CheckResult,
+  PartialResourceError,
+  PropertyChange,
+  ProviderHandlers,
+} from "./providerServer";
+import { conceal, type Properties, reveal } from "./secrets";
+import schema from "./schema.json";
+
+/** The plugin's package name: its config namespace and type tokens start with it. */
+export const PACKAGE = "ossencryption";
+
+/** The resource type the plugin serves. */
+export const BUCKET_ENCRYPTION_TYPE = `${PACKAGE}:index:BucketEncryption`;
+
+/** The provider config keys; the engine adds `version` to an explicit provider's inputs. */
+const CONFIG_NAMES = [
+  "accessKey",
+  "secretKey",
+  "securityToken",
+  "region",
+  "endpoint",
+  "requestTimeoutMs",
+  "retryDeadlineMs",
+  "maxAttempts",
+] as const;
+const ENGINE_CONFIG_NAMES = ["version"];
+
+/** The config that is always stored as a secret, whether or not it was given as one. */
+const SECRET_CONFIG_NAMES = ["accessKey", "secretKey", "securityToken"];
+
+const CONFIG_KEYS: ConfigKeys = {
+  kind: "provider config",
+  accessKeyId: `${PACKAGE}:accessKey`,
+  accessKeySecret: `${PACKAGE}:secretKey`,
+  securityToken: `${PACKAGE}:securityToken`,
+  region: `${PACKAGE}:region`,
+  endpoint: `${PACKAGE}:endpoint`,
+};
+
+const SETTINGS: FrontEndSettings = { keys: CONFIG_KEYS, tuningNamespace: PACKAGE };
+
+/** The value the engine sends for config or inputs not known yet (during preview). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** A config value as text, as the lifecycle reads config; absent when not given or not known. */
+function configText(value: unknown): string | undefined {
+  return typeof value === "string" && value !== UNKNOWN
+    ? value
+    : typeof value === "number"
+      ? String(value)
+      : undefined;
+}
+
+/** Reads provider config values by full key (`ossencryption:region`). */
+function configReader(values: Readonly<Record<string, unknown>>) {
+  return (key: string) =>
+    key.startsWith(`${PACKAGE}:`) ? configText(values[key.slice(PACKAGE.length + 1)]) : undefined;
+}
+
+/** Every problem of a provider config, each naming its key. */
+function configFailures(values: Readonly<Record<string, unknown>>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const unknownKeys = Object.keys(values).filter(
+    (key) =>
+      !(CONFIG_NAMES as readonly string[]).includes(key) && !ENGINE_CONFIG_NAMES.includes(key),
+  );
+  if (unknownKeys.length > 0) {
+    failures.push({
+      property: unknownKeys.join(", "),
+      reason: `unknown provider config ${unknownKeys.map((key) => JSON.stringify(key)).join(", ")}; allowed are ${CONFIG_NAMES.join(", ")}`,
+    });
+  }
+  for (const key of CONFIG_NAMES) {
+    const value = values[key];
+    if (
+      value !== undefined &&
+      value !== UNKNOWN &&
+      typeof value !== "string" &&
+      typeof value !== "number"
+    ) {
+      failures.push({ property: key, reason: `${key} must be a string; got ${typeof value}` });
+    }
+  }
+  const has = (key: string) => configText(values[key]) !== undefined;
+  if (
+    has("accessKey") !== has("secretKey") &&
+    values.accessKey !== UNKNOWN &&
+    values.secretKey !== UNKNOWN
+  ) {
+    failures.push({
+      property: has("accessKey") ? "secretKey" : "accessKey",
+      reason: `${PACKAGE}:accessKey and ${PACKAGE}:secretKey must be set together`,
+    });
+  }
+  const location = Object.fromEntries(
+    (["region", "endpoint"] as const)
+      .filter((key) => values[key] !== UNKNOWN)
+      .map((key) => [key, values[key]]),
+  );
+  for (const failure of locationSettingFailures(location)) {
+    failures.push({
+      property: failure.concealValue === true ? "" : failure.property,
+      reason: failure.reason,
+    });
+  }
+  const tuning = storeTimingsFromConfig(configReader(values), PACKAGE);
+  if (!tuning.ok) {
+    failures.push(
+      ...tuning.failures.map((failure) => ({
+        property: failure.property.slice(PACKAGE.length + 1),
+        reason: failure.reason,
+      })),
+    );
+  }
+  return failures;
+}
+
+/** The output keys that are secret: those whose input was, and `priorRule` with a secret key id. */
+function secretOutputKeys(secretInputKeys: ReadonlySet<string>): Set<string> {
+  return new Set([
+    ...secretInputKeys,
+    ...(secretInputKeys.has("kmsMasterKeyId") ? ["priorRule"] : []),
+  ]);
+}
+
+/** A partial create, with its properties' secrets kept. */
+class PartialResource extends Error implements PartialResourceError {
+  constructor(
+    cause: PartialCreateError,
+    readonly properties: Properties,
+  ) {
+    super(cause.message, { cause });
+  }
+
+  get id(): string {
+    return (this.cause as PartialCreateError).id;
+  }
+
+  get reasons(): readonly string[] {
+    return (this.cause as PartialCreateError).reasons;
+  }
+}
+
+/** How each changed property changed, from stored outputs to new inputs. */
+function changesOf(
+  olds: Readonly<Record<string, unknown>>,
+  news: Readonly<Record<string, unknown>>,
+  changed: readonly string[],
+): Record<string, PropertyChange> {
+  return Object.fromEntries(
+    changed.map((property) => [
+      property,
+      olds[property] === undefined ? "add" : news[property] === undefined ? "delete" : "update",
+    ]),
+  );
+}
+
+/** The plugin's handlers, over one lifecycle for the whole deployment. */
+export function bucketEncryptionPlugin(
+  version: string,
+  options: LifecycleOptions = {},
+): ProviderHandlers {
+  const lifecycle = new BucketEncryptionLifecycle(SETTINGS, options);
+  const schemaText = JSON.stringify({ ...schema, version });
+  const declarer = (name: string) => `BucketEncryption "${name}"`;
+  return {
+    version,
+    schema: () => schemaText,
+
+    checkConfig: (_olds, news) => {
+      const { values, secretKeys } = reveal(news);
+      return {
+        inputs: conceal(values, new Set([...secretKeys, ...SECRET_CONFIG_NAMES])),
+        failures: configFailures(values),
+      };
+    },
+
+    configure: (config) => {
+      const failures = lifecycle.configure(configReader(reveal(config).values));
+      if (failures.length > 0) {
+        throw new Error(
+          `Invalid provider config: ${failures.map((failure) => failure.reason).join("; ")}.`,
+        );
+      }
+    },
+
+    check: ({ name, olds, news }): CheckResult => {
+      const revealed = reveal(news);
+      const outcome = lifecycle.check(reveal(olds).values, revealed.values, declarer(name));
+      if (outcome.ok) {
+        return { inputs: conceal(outcome.inputs, revealed.secretKeys), failures: [] };
+      }
+      return {
+        inputs: news,
+        // As the dynamic provider: a value that may hold a credential is not printed.
+        failures: outcome.failures.map(({ property, reason, concealValue }) => ({
+          property: concealValue === true ? "" : property,
+          reason,
+        })),
+      };
+    },
+
+    diff: ({ olds, news }) => {
+      const stored = reveal(olds).values;
+      const declared = reveal(news).values;
+      const diff = lifecycle.diff(
+        stored as unknown as BucketEncryptionOutputs,
+        declared as unknown as BucketEncryptionInputs,
+      );
+      return {
+        changes: changesOf(stored, declared, diff.changed),
+        replaces: diff.replaces,
+        deleteBeforeReplace: diff.deleteBeforeReplace,
+      };
+    },
+
+    create: async ({ properties, log }) => {
+      const { values, secretKeys } = reveal(properties);
+      const secrets = secretOutputKeys(secretKeys);
+      try {
+        const outputs = await lifecycle.create(values as unknown as BucketEncryptionInputs, log);
+        return { id: outputs.bucket, properties: conceal(outputs, secrets) };
+      } catch (error) {
+        throw error instanceof PartialCreateError
+          ? new PartialResource(error, conceal(error.properties, secrets))
+          : error;
+      }
+    },
+
+    read: async ({ id, properties }) => {
+      const stored = properties === undefined ? undefined : reveal(properties);
+      const outcome = await lifecycle.read(
+        id,
+        stored?.values as unknown as BucketEncryptionOutputs | undefined,
+      );
+      if (!outcome.found) {
+        return undefined;
+      }
+      const secrets = secretOutputKeys(stored?.secretKeys ?? new Set());
+      return {
+        id,
+        properties: conceal(outcome.outputs, secrets),
+        inputs: conceal(outcome.inputs, secrets),
+      };
+    },
+
+    update: async ({ olds, news }) => {
+      const stored = reveal(olds);
+      const declared = reveal(news);
+      const outputs = await lifecycle.update(
+        stored.values as unknown as BucketEncryptionOutputs,
+        declared.values as unknown as BucketEncryptionInputs,
+      );
+      return conceal(outputs, secretOutputKeys(declared.secretKeys));
+    },
+
+    delete: async ({ id, properties, log }) => {
+      await lifecycle.delete(
+        id,
+        reveal(properties).values as unknown as BucketEncryptionOutputs,
+        log,
+      );
+    },
+  };
+}
