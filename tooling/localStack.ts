@@ -127,8 +127,10 @@ function killProcessesIn(workDir: string): void {
  *   published `files` of the built package. Pulumi then stores the provider as a `require`.
  * - `link`: as `npm link` or a workspace leaves it, a link to the repository. Pulumi then copies
  *   the provider's methods into state.
+ * - `none`: no node_modules, as for a program that takes nothing from npm (a YAML or Go program
+ *   whose plugin is installed from the plugin archive).
  */
-export type PackageLayout = "registry" | "link";
+export type PackageLayout = "registry" | "link" | "none";
 
 /** Pulumi finds the package.json of a module it stores from its own folder, so it sits beside. */
 const COPIED_WITH_PACKAGE = "@pulumi";
@@ -138,7 +140,7 @@ const COPIED_WITH_PACKAGE = "@pulumi";
  * of the repository's node_modules beside it (linked, except @pulumi, which is copied so that it
  * sees the package as in a user's node_modules). Returns the package's folder.
  */
-export function installPackage(workDir: string, layout: PackageLayout): string {
+export function installPackage(workDir: string, layout: "registry" | "link"): string {
   const modules = join(workDir, "node_modules");
   const installed = join(modules, PACKAGE_NAME);
   if (layout === "link") {
@@ -213,7 +215,9 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
   if (options.inPlace !== true) {
     cpSync(source, workDir, { recursive: true });
     rebaseGoReplaces(workDir, source);
-    installPackage(workDir, options.packageLayout ?? "registry");
+    if (options.packageLayout !== "none") {
+      installPackage(workDir, options.packageLayout ?? "registry");
+    }
   }
   const stateDir = join(root, "state");
   const homeDir = join(root, "home");

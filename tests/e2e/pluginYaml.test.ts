@@ -16,4 +16,5 @@ describePluginProgram({
       kmsMasterKeyId: { value: rule.kmsMasterKeyId ?? "" },
     }),
   importGeneratesCode: true,
+  pluginRoute: "npm",
 });

@@ -4,10 +4,7 @@
  * diff, secrets kept across create and read, an import read, and the calls it does not serve.
  */
 import * as grpc from "@grpc/grpc-js";
-import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
-import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
-import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { DEFAULT_CREDENTIAL, type OssEmulator } from "local-oss-endpoint";
 import { bucketEncryptionPlugin } from "../../provider/plugin/bucketEncryptionPlugin";
@@ -15,65 +12,27 @@ import { serveProvider } from "../../provider/plugin/providerServer";
 import { secret } from "../../provider/plugin/secrets";
 import { aliOssClient } from "../../tooling/aliOssClient";
 import { startEmulatorWithBuckets } from "../../tooling/localStack";
+import { providerClient, type ProviderClient } from "../support/providerClient";
 
 const URN = "urn:pulumi:test::project::ossencryption:index:BucketEncryption::logs";
 const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 
 let oss: OssEmulator;
 let server: grpc.Server;
-let client: provrpc.ResourceProviderClient;
+let rpc: ProviderClient;
 
 beforeEach(async () => {
   oss = await startEmulatorWithBuckets(["logs"]);
   const served = await serveProvider(bucketEncryptionPlugin("9.9.9"), undefined);
   server = served.server;
-  client = new provrpc.ResourceProviderClient(
-    `127.0.0.1:${served.port}`,
-    grpc.credentials.createInsecure(),
-  );
+  rpc = providerClient(served.port);
 });
 
 afterEach(async () => {
-  client.close();
+  rpc.close();
   server.forceShutdown();
   await oss.close();
 });
-
-/** The callback a unary call of the generated client ends with. */
-type Done<Response> = (error: grpc.ServiceError | null, response: Response) => void;
-
-/** Runs one unary call of the client as a promise. */
-function call<Response>(start: (done: Done<Response>) => unknown): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    start((error, response) => {
-      if (error === null) {
-        resolve(response);
-      } else {
-        reject(error);
-      }
-    });
-  });
-}
-
-/** The calls these tests make, typed. */
-const rpc = {
-  checkConfig: (request: provproto.CheckRequest) =>
-    call<provproto.CheckResponse>((done) => client.checkConfig(request, done)),
-  configure: (request: provproto.ConfigureRequest) =>
-    call<provproto.ConfigureResponse>((done) => client.configure(request, done)),
-  check: (request: provproto.CheckRequest) =>
-    call<provproto.CheckResponse>((done) => client.check(request, done)),
-  diff: (request: provproto.DiffRequest) =>
-    call<provproto.DiffResponse>((done) => client.diff(request, done)),
-  create: (request: provproto.CreateRequest) =>
-    call<provproto.CreateResponse>((done) => client.create(request, done)),
-  read: (request: provproto.ReadRequest) =>
-    call<provproto.ReadResponse>((done) => client.read(request, done)),
-  invoke: (request: provproto.InvokeRequest) =>
-    call<provproto.InvokeResponse>((done) => client.invoke(request, done)),
-  getPluginInfo: () =>
-    call<pluginproto.PluginInfo>((done) => client.getPluginInfo(new emptyproto.Empty(), done)),
-};
 
 const struct = (values: Record<string, unknown>) =>
   structproto.Struct.fromJavaScript(values as Record<string, structproto.JavaScriptValue>);

@@ -5,10 +5,13 @@
  * provider secret in any state file or output.
  */
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { OssEmulator } from "local-oss-endpoint";
 import { aliOssClient } from "../../tooling/aliOssClient";
+import { packagePluginArchive, PLUGIN_NAME, type PluginArchive } from "../../tooling/pluginArchive";
 import { requirePulumiCli } from "../../tooling/pulumiCli";
 import { pluginConfig, PROVIDER_SECRET, writes } from "./pluginStacks";
 import {
@@ -38,6 +41,22 @@ export interface PluginProgram {
   readonly declare: (test: TestStack, rule: DeclaredRule) => Promise<void>;
   /** Whether `pulumi import` can generate the program's code (the old Go host cannot). */
   readonly importGeneratesCode: boolean;
+  /**
+   * How the engine finds the plugin: `npm`, the package installed in the program's node_modules
+   * and Pulumi.yaml pointing at node_modules/.bin; or `archive`, no node_modules and the plugin
+   * archive installed with `pulumi plugin install --file`.
+   */
+  readonly pluginRoute: "npm" | "archive";
+}
+
+/** Installs the plugin from `archive` into the stack's Pulumi home, as users of the archive do. */
+async function installPluginArchive(test: TestStack, archive: PluginArchive): Promise<void> {
+  const { stdout } = await run(
+    join(requirePulumiCli().binDir, "pulumi"),
+    ["plugin", "install", "resource", PLUGIN_NAME, archive.version, "--file", archive.path],
+    { cwd: test.workDir, env: { ...process.env, ...test.env } },
+  );
+  test.onOutput(stdout);
 }
 
 /** Defines the suite for `program`. */
@@ -51,9 +70,34 @@ export function describePluginProgram(program: PluginProgram): void {
     return resource;
   };
 
+  let archiveDir: string | undefined;
+  let archive: PluginArchive | undefined;
+
+  beforeAll(async () => {
+    if (program.pluginRoute === "archive") {
+      archiveDir = mkdtempSync(join(tmpdir(), "plugin-archive-"));
+      archive = await packagePluginArchive(archiveDir);
+    }
+  });
+
+  afterAll(() => {
+    if (archiveDir !== undefined) {
+      rmSync(archiveDir, { recursive: true, force: true });
+    }
+  });
+
   beforeEach(async () => {
     oss = await startEmulatorWithBuckets(["logs"]);
-    test = await createTestStack({ program: program.program, config: pluginConfig(oss) });
+    test = await createTestStack({
+      program: program.program,
+      config: pluginConfig(oss),
+      packageLayout: archive === undefined ? "registry" : "none",
+      // Only the installed archive may serve: not a plugin found on PATH (npm puts node_modules/.bin there).
+      ...(archive === undefined ? {} : { env: { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" } }),
+    });
+    if (archive !== undefined) {
+      await installPluginArchive(test, archive);
+    }
   });
 
   afterEach(async () => {
@@ -62,7 +106,7 @@ export function describePluginProgram(program: PluginProgram): void {
     test.cleanup();
   });
 
-  describe(`a ${program.language} program with ossencryption:index:BucketEncryption`, () => {
+  describe(`a ${program.language} program with ossencryption:index:BucketEncryption (plugin from ${program.pluginRoute})`, () => {
     it("creates the rule with the dynamic resource's calls, changes nothing on a second up or a preview, and destroys it", async () => {
       await program.declare(test, { bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" });
       const up = await test.stack.up({ onOutput: test.onOutput });
