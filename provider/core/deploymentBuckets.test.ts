@@ -47,9 +47,19 @@ describe("DeploymentBuckets", () => {
 });
 
 describe("duplicateBucketMessage", () => {
+  const plugin = (name: string) => ({ id: name, name, frontEnd: "ossencryption plugin" });
+
   it("names both resources and the bucket", () => {
-    expect(duplicateBucketMessage("logs", 'BucketEncryption "a"', 'BucketEncryption "b"')).toBe(
+    expect(duplicateBucketMessage("logs", plugin("a"), plugin("b"))).toBe(
       'BucketEncryption "b" declares bucket "logs", which BucketEncryption "a" already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).',
+    );
+  });
+
+  it("names each resource's front-end when the two differ, and a resource it cannot name by its front-end", () => {
+    expect(
+      duplicateBucketMessage("logs", { id: "dynamic", frontEnd: "dynamic provider" }, plugin("b")),
+    ).toBe(
+      'BucketEncryption "b" of the ossencryption plugin declares bucket "logs", which a BucketEncryption of the dynamic provider already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).',
     );
   });
 });

@@ -71,10 +71,34 @@ export class DeploymentBuckets {
   }
 }
 
+/** The front-ends' names in messages about the buckets their resources declare. */
+export const FRONT_END_NAMES = {
+  dynamic: "dynamic provider",
+  plugin: "ossencryption plugin",
+} as const;
+
+/** A resource that declares a bucket, as far as its front-end knows it. */
+export interface Declarer {
+  /** What tells two resources apart: the URN, or what stands for it where the URN is unknown. */
+  readonly id: string;
+  /** The resource's name, where the front-end knows it (the dynamic provider's calls do not). */
+  readonly name?: string;
+  /** The front-end that serves it: one of `FRONT_END_NAMES`. */
+  readonly frontEnd: string;
+}
+
 /**
- * The message for two resources of one program that declare the same bucket: a bucket holds one
- * rule, so the second would silently overwrite the first.
+ * The message for two resources of one deployment that declare the same bucket: a bucket holds
+ * one rule, so the second would silently overwrite the first. Each resource is named by its
+ * front-end too when the two differ.
  */
-export function duplicateBucketMessage(bucket: string, first: string, second: string): string {
-  return `${second} declares bucket "${bucket}", which ${first} already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).`;
+export function duplicateBucketMessage(bucket: string, first: Declarer, second: Declarer): string {
+  const describe = (declarer: Declarer): string => {
+    const resource =
+      declarer.name === undefined ? "a BucketEncryption" : `BucketEncryption "${declarer.name}"`;
+    return first.frontEnd === second.frontEnd
+      ? resource
+      : `${resource} of the ${declarer.frontEnd}`;
+  };
+  return `${describe(second)} declares bucket "${bucket}", which ${describe(first)} already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).`;
 }

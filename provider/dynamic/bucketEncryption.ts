@@ -3,12 +3,13 @@
  * server-side encryption, managed through the dynamic provider.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { duplicateBucketMessage } from "../core/deploymentBuckets";
+import { FRONT_END_NAMES } from "../core/deploymentBuckets";
 import {
   type BucketEncryptionArgs,
   type BucketEncryptionProperties,
   UNSET_PROPERTIES,
 } from "../resourceTypes";
+import { declareBucket } from "../programBuckets";
 import * as providerShim from "./shim";
 
 export type { BucketEncryptionArgs } from "../resourceTypes";
@@ -16,34 +17,6 @@ export type { BucketEncryptionArgs } from "../resourceTypes";
 /** The resource type token's module and type: `pulumi-nodejs:dynamic/oss:BucketEncryption`. */
 const TYPE_MODULE = "oss";
 const TYPE_NAME = "BucketEncryption";
-
-/**
- * The buckets declared so far in each program run, keyed by the run's resource monitor (an
- * Automation API program can run several times in one process), each with its resource's name.
- */
-const declaredBuckets = new WeakMap<object, Map<string, string>>();
-const NO_MONITOR = {};
-
-/**
- * Enters `bucket` for the resource `name`, and fails when another resource of this program run
- * declared it: a bucket holds one rule, and the second would silently overwrite the first.
- */
-function declareBucket(bucket: string, name: string): string {
-  const monitor = pulumi.runtime.getMonitor() ?? NO_MONITOR;
-  let buckets = declaredBuckets.get(monitor);
-  if (buckets === undefined) {
-    buckets = new Map();
-    declaredBuckets.set(monitor, buckets);
-  }
-  const first = buckets.get(bucket);
-  if (first !== undefined && first !== name) {
-    throw new Error(
-      duplicateBucketMessage(bucket, `BucketEncryption "${first}"`, `BucketEncryption "${name}"`),
-    );
-  }
-  buckets.set(bucket, name);
-  return bucket;
-}
 
 // The Pulumi runtime sets the outputs on the object; the merged interface declares them.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -60,10 +33,7 @@ export class BucketEncryption extends pulumi.dynamic.Resource {
     const props = {
       ...UNSET_PROPERTIES,
       ...args,
-      bucket:
-        typeof args.bucket === "string"
-          ? declareBucket(args.bucket, name)
-          : pulumi.output(args.bucket).apply((bucket) => declareBucket(bucket, name)),
+      bucket: declareBucket(args.bucket, name, FRONT_END_NAMES.dynamic),
     };
     super(providerShim, name, props, withSecretPriorRule(args, opts), TYPE_MODULE, TYPE_NAME);
   }

@@ -3,6 +3,7 @@
  * load this module by package name (`pulumi-oss-bucket-encryption/process-provider`) when the
  * engine calls them.
  */
+import { deploymentPeers } from "../lifecycle/deploymentPeers";
 import { BucketEncryptionProvider } from "./provider";
 
 let sharedProvider: BucketEncryptionProvider | undefined;
@@ -13,5 +14,9 @@ let sharedProvider: BucketEncryptionProvider | undefined;
  * config it gave.
  */
 export function processProvider(): BucketEncryptionProvider {
-  return (sharedProvider ??= new BucketEncryptionProvider());
+  // The dynamic provider host (@pulumi/pulumi/cmd/dynamic-provider) is started with the engine's
+  // address as its first argument, as every provider process of the deployment is.
+  return (sharedProvider ??= new BucketEncryptionProvider({
+    peers: deploymentPeers(process.argv[2]),
+  }));
 }

@@ -5,6 +5,7 @@
  * user through Pulumi's log.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { FRONT_END_NAMES } from "../core/deploymentBuckets";
 import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../core/inputs";
 import {
   BucketEncryptionLifecycle,
@@ -33,6 +34,7 @@ export const TIMING_CONFIG_KEYS = {
 const SETTINGS: FrontEndSettings = {
   keys: ALICLOUD_CONFIG_KEYS,
   tuningNamespace: TUNING_NAMESPACE,
+  frontEnd: FRONT_END_NAMES.dynamic,
 };
 
 /** Everything a `BucketEncryptionProvider` can be given; all optional. */

@@ -5,11 +5,16 @@
  * translates its protocol to these calls, so both have the same inputs, outputs, messages and
  * OSS calls.
  *
- * One instance serves a whole deployment (one provider process), so it also keeps the
- * deployment's ledger of declared buckets, which tells a delete whether the rule on its bucket is
- * still its own.
+ * One instance serves a provider process, which serves one provider of a deployment, so it also
+ * keeps the ledger of the buckets that provider's resources declare, and shares it with the other
+ * provider processes of the deployment: together they tell a delete whether the rule on its
+ * bucket is still its own.
  */
-import { DeploymentBuckets, duplicateBucketMessage } from "../core/deploymentBuckets";
+import {
+  type Declarer,
+  DeploymentBuckets,
+  duplicateBucketMessage,
+} from "../core/deploymentBuckets";
 import { changesRule, diffInputs, type InputsDiff } from "../core/diff";
 import {
   describeDifference,
@@ -45,6 +50,7 @@ import type {
 } from "../oss/encryptionStore";
 import { isRetryable, OssRequestError } from "../oss/errors";
 import { type Clock, SYSTEM_CLOCK } from "../oss/retry";
+import type { DeploymentPeers } from "./deploymentPeers";
 import {
   DEFAULT_STORE_TIMINGS,
   type StoreTimings,
@@ -74,6 +80,8 @@ export interface FrontEndSettings {
   readonly keys: ConfigKeys;
   /** The namespace of the tuning settings, e.g. `bucketEncryption`. */
   readonly tuningNamespace: string;
+  /** The front-end's name in messages, e.g. `dynamic provider`. */
+  readonly frontEnd: string;
 }
 
 /** Everything a lifecycle can be given besides its front-end's settings; all optional. */
@@ -86,6 +94,8 @@ export interface LifecycleOptions {
   readonly confirmation?: ConfirmationPolicy;
   /** Time for confirmation polling; defaults to the system clock. */
   readonly clock?: Clock;
+  /** The other provider processes of the deployment; none unless given. */
+  readonly peers?: DeploymentPeers;
 }
 
 /**
@@ -128,9 +138,10 @@ export class BucketEncryptionLifecycle {
   private readonly confirmation: ConfirmationPolicy;
   private readonly clock: Clock;
   private readonly openStoreOverride: EncryptionStoreFactory | undefined;
+  private readonly peers: DeploymentPeers | undefined;
   private readonly buckets = new DeploymentBuckets();
-  /** The resource that declared each bucket, for the front-ends that know resource names. */
-  private readonly declarers = new Map<string, string>();
+  /** The resource that declared each bucket, for the front-ends that know resources. */
+  private readonly declarers = new Map<string, Declarer>();
   private config: ConfigReader = () => undefined;
   private timings: StoreTimings = DEFAULT_STORE_TIMINGS;
 
@@ -142,6 +153,7 @@ export class BucketEncryptionLifecycle {
     this.confirmation = options.confirmation ?? DEFAULT_CONFIRMATION;
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.openStoreOverride = options.openStore;
+    this.peers = options.peers;
   }
 
   /**
@@ -160,27 +172,33 @@ export class BucketEncryptionLifecycle {
 
   /**
    * Validates and canonicalises inputs; no request is sent. A valid resource's bucket is entered
-   * in the deployment's ledger (see `delete`). `declarer` names the resource, for front-ends that
-   * know it: a second resource that declares the same bucket then fails.
+   * in the ledger and told to the deployment's other provider processes (see `delete`).
+   * `declarer` is the resource, for front-ends that know it: a second resource that declares the
+   * same bucket then fails, as does one whose bucket a resource of another process declares.
    */
-  check(olds: object, news: object, declarer?: string): CheckOutcome {
+  check(olds: object, news: object, declarer?: Declarer): CheckOutcome {
     const outcome = checkInputs(news as Record<string, unknown>);
     if (!outcome.ok) {
       return outcome;
     }
     const { bucket } = outcome.inputs;
-    if (declarer !== undefined && !isUnknown(bucket)) {
-      const first = this.declarers.get(bucket);
-      if (first !== undefined && first !== declarer) {
-        return {
-          ok: false,
-          failures: [
-            { property: "bucket", reason: duplicateBucketMessage(bucket, first, declarer) },
-          ],
-        };
-      }
+    if (isUnknown(bucket)) {
+      return outcome;
+    }
+    const self = declarer ?? { id: this.settings.frontEnd, frontEnd: this.settings.frontEnd };
+    const first =
+      (declarer === undefined ? undefined : this.declarers.get(bucket)) ??
+      this.peers?.declarerOf(bucket);
+    if (first !== undefined && first.id !== self.id) {
+      return {
+        ok: false,
+        failures: [{ property: "bucket", reason: duplicateBucketMessage(bucket, first, self) }],
+      };
+    }
+    if (declarer !== undefined) {
       this.declarers.set(bucket, declarer);
     }
+    this.peers?.publish(bucket, self);
     this.declareBucket(olds, outcome.inputs);
     return outcome;
   }
@@ -289,19 +307,25 @@ export class BucketEncryptionLifecycle {
   /**
    * Removes the rule, or restores the one found at create, but only while the rule is still this
    * resource's own:
-   * - when another resource of this deployment declares the bucket (a replace or a rename), the
-   *   rule is left to that resource, and nothing is sent to OSS;
+   * - when another resource of this deployment declares the bucket (a replace or a rename, or a
+   *   move to another provider, whose process tells this one), the rule is left to that
+   *   resource, and nothing is sent to OSS;
    * - when OSS holds a rule other than the one this resource last recorded, someone else set it
    *   (another stack, a person): it is left in place, with a warning.
    * A rule or bucket already gone is success.
    */
   async delete(bucket: string, stored: BucketEncryptionOutputs, log: LifecycleLog): Promise<void> {
     const own = ruleOf(stored);
-    if (this.buckets.isDeclared(bucket)) {
-      this.buckets.handOver(
-        bucket,
-        stored.priorRule === undefined ? { rule: own } : { rule: own, priorRule: stored.priorRule },
-      );
+    const declaredHere = this.buckets.isDeclared(bucket);
+    if (declaredHere || this.peers?.declarerOf(bucket) !== undefined) {
+      if (declaredHere) {
+        this.buckets.handOver(
+          bucket,
+          stored.priorRule === undefined
+            ? { rule: own }
+            : { rule: own, priorRule: stored.priorRule },
+        );
+      }
       await log.info(
         `Bucket "${bucket}": its rule is left in place for the resource of this deployment that now declares the bucket.`,
       );

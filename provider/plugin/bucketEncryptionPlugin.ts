@@ -6,6 +6,7 @@
  * takes its config from the provider (validated at preview), and keeps secret inputs secret in
  * every output that carries them.
  */
+import { FRONT_END_NAMES } from "../core/deploymentBuckets";
 import { locationSettingFailures } from "../core/inputs";
 import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../core/inputs";
 import {
@@ -57,7 +58,11 @@ const CONFIG_KEYS: ConfigKeys = {
   endpoint: `${PACKAGE}:endpoint`,
 };
 
-const SETTINGS: FrontEndSettings = { keys: CONFIG_KEYS, tuningNamespace: PACKAGE };
+const SETTINGS: FrontEndSettings = {
+  keys: CONFIG_KEYS,
+  tuningNamespace: PACKAGE,
+  frontEnd: FRONT_END_NAMES.plugin,
+};
 
 /** The value the engine sends for config or inputs not known yet (during preview). */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -161,6 +166,12 @@ class PartialResource extends Error implements PartialResourceError {
   }
 }
 
+/**
+ * The dynamic provider's property in its resources' state. A resource moved to the plugin with an
+ * alias keeps it until an update rewrites the state, so the diff reports it as deleted.
+ */
+const DYNAMIC_PROVIDER_PROPERTY = "__provider";
+
 /** How each changed property changed, from stored outputs to new inputs. */
 function changesOf(
   olds: Readonly<Record<string, unknown>>,
@@ -182,7 +193,6 @@ export function bucketEncryptionPlugin(
 ): ProviderHandlers {
   const lifecycle = new BucketEncryptionLifecycle(SETTINGS, options);
   const schemaText = JSON.stringify({ ...schema, version });
-  const declarer = (name: string) => `BucketEncryption "${name}"`;
   return {
     version,
     schema: () => schemaText,
@@ -204,9 +214,13 @@ export function bucketEncryptionPlugin(
       }
     },
 
-    check: ({ name, olds, news }): CheckResult => {
+    check: ({ urn, name, olds, news }): CheckResult => {
       const revealed = reveal(news);
-      const outcome = lifecycle.check(reveal(olds).values, revealed.values, declarer(name));
+      const outcome = lifecycle.check(reveal(olds).values, revealed.values, {
+        id: urn,
+        name,
+        frontEnd: SETTINGS.frontEnd,
+      });
       if (outcome.ok) {
         return { inputs: conceal(outcome.inputs, revealed.secretKeys), failures: [] };
       }
@@ -228,7 +242,10 @@ export function bucketEncryptionPlugin(
         declared as unknown as BucketEncryptionInputs,
       );
       return {
-        changes: changesOf(stored, declared, diff.changed),
+        changes: {
+          ...changesOf(stored, declared, diff.changed),
+          ...(DYNAMIC_PROVIDER_PROPERTY in stored ? { [DYNAMIC_PROVIDER_PROPERTY]: "delete" } : {}),
+        },
         replaces: diff.replaces,
         deleteBeforeReplace: diff.deleteBeforeReplace,
       };

@@ -14,6 +14,8 @@
  * ```
  */
 import * as pulumi from "@pulumi/pulumi";
+import { FRONT_END_NAMES } from "../core/deploymentBuckets";
+import { declareBucket } from "../programBuckets";
 import {
   type BucketEncryptionArgs,
   type BucketEncryptionProperties,
@@ -78,11 +80,19 @@ export interface BucketEncryption extends BucketEncryptionProperties {}
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class BucketEncryption extends pulumi.CustomResource {
+  /**
+   * @throws Error when another `BucketEncryption` of this program, of either front-end, declares
+   *   the same bucket (when the bucket is an Output, the registration fails once it resolves).
+   */
   constructor(name: string, args: BucketEncryptionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       `${PACKAGE}:index:BucketEncryption`,
       name,
-      { ...UNSET_PROPERTIES, ...args },
+      {
+        ...UNSET_PROPERTIES,
+        ...args,
+        bucket: declareBucket(args.bucket, name, FRONT_END_NAMES.plugin),
+      },
       { ...opts, version: VERSION },
     );
   }

@@ -2,6 +2,7 @@
  * Starts the `ossencryption` plugin: serves the provider protocol on a free loopback port and
  * prints the port for the engine.
  */
+import { deploymentPeers } from "../lifecycle/deploymentPeers";
 import { bucketEncryptionPlugin } from "./bucketEncryptionPlugin";
 import { serveProvider } from "./providerServer";
 
@@ -11,7 +12,9 @@ const { version } = require("../../../package.json") as { version: string };
 
 /** Serves the plugin; `args` are the command-line arguments, the engine's address first. */
 export function serve(args: readonly string[]): void {
-  serveProvider(bucketEncryptionPlugin(version), args[0]).then(
+  const engineAddress = args[0];
+  const plugin = bucketEncryptionPlugin(version, { peers: deploymentPeers(engineAddress) });
+  serveProvider(plugin, engineAddress).then(
     ({ port }) => {
       process.stdout.write(`${port}\n`);
     },

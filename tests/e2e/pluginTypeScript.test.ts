@@ -4,7 +4,7 @@
  * `plugins`): up, no-change preview, refresh drift, import, replaceOnChanges, an explicit
  * provider, provider config checked at preview, and no secret in the state or the output.
  */
-import type { OssEmulator } from "local-oss-endpoint";
+import { DEFAULT_CREDENTIAL, type OssEmulator } from "local-oss-endpoint";
 import { aliOssClient } from "../../tooling/aliOssClient";
 import { expectNoSecretLeaked } from "../support/stackState";
 import {
@@ -218,6 +218,30 @@ describe("the plugin's provider", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("keeps the rule when a resource moves to another provider with a replace: the old provider's delete sees the new one declare the bucket", async () => {
+    await declare({ name: "logs", bucket: "logs", sseAlgorithm: "SM4" });
+    await test.stack.up({ onOutput: test.onOutput });
+    await test.stack.setAllConfig({
+      explicitEndpoint: { value: oss.endpoint },
+      explicitRegion: { value: "cn-hangzhou" },
+      explicitAccessKey: { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
+      explicitSecretKey: { value: DEFAULT_CREDENTIAL.accessKeySecret, secret: true },
+    });
+    await declare({ name: "logs", bucket: "logs", sseAlgorithm: "SM4", explicit: true });
+    oss.clearRequests();
+    const [resource] = await resources();
+    const moved = await test.stack.up({ onOutput: test.onOutput, replace: [resource?.urn ?? ""] });
+    expect(moved.summary.resourceChanges).toMatchObject({ replace: 1 });
+    // The new provider's create finds the rule it declares; the old one's delete sends nothing.
+    expect([oss.counts(), oss.bucket("logs")?.rule]).toStrictEqual([
+      { GetBucketEncryption: 1 },
+      { sseAlgorithm: "SM4" },
+    ]);
+    await expect(
+      test.stack.previewRefresh({ expectNoChanges: true, onOutput: test.onOutput }),
+    ).resolves.toBeDefined();
   });
 
   it("fails the preview on bad config, naming the key and what is allowed, before any request", async () => {

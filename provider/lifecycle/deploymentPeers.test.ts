@@ -1,0 +1,101 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deploymentPeers } from "./deploymentPeers";
+
+const ENGINE = "127.0.0.1:40123";
+const PLUGIN_LOGS = {
+  id: "urn:pulumi:test::project::ossencryption:index:BucketEncryption::logs",
+  name: "logs",
+  frontEnd: "ossencryption plugin",
+};
+const DYNAMIC = { id: "dynamic provider", frontEnd: "dynamic provider" };
+
+/** A pid no process has: one of a process that has ended. */
+function endedPid(): number {
+  return spawnSync("true").pid as number;
+}
+
+let root: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "peers-test-"));
+});
+
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("deploymentPeers", () => {
+  it("shows each process what the other running processes of its deployment declare, not its own", () => {
+    // Two processes of one deployment: this one, and the one that started it.
+    const plugin = deploymentPeers(ENGINE, root, process.pid);
+    const dynamic = deploymentPeers(ENGINE, root, process.ppid);
+    plugin?.publish("logs", PLUGIN_LOGS);
+    dynamic?.publish("audit", DYNAMIC);
+    expect([
+      dynamic?.declarerOf("logs"),
+      plugin?.declarerOf("audit"),
+      plugin?.declarerOf("logs"),
+      dynamic?.declarerOf("audit"),
+      plugin?.declarerOf("other"),
+    ]).toStrictEqual([PLUGIN_LOGS, DYNAMIC, undefined, undefined, undefined]);
+  });
+
+  it("keeps deployments apart by the engine's address", () => {
+    deploymentPeers(ENGINE, root, process.ppid)?.publish("logs", PLUGIN_LOGS);
+    expect(deploymentPeers("127.0.0.1:40124", root, process.pid)?.declarerOf("logs")).toBe(
+      undefined,
+    );
+  });
+
+  it("ignores and removes the declarations of a process that has ended", () => {
+    const pid = endedPid();
+    deploymentPeers(ENGINE, root, pid)?.publish("logs", PLUGIN_LOGS);
+    const folder = join(root, "127.0.0.1_40123");
+    expect(readdirSync(folder)).toStrictEqual([`${pid}.jsonl`]);
+    expect(deploymentPeers(ENGINE, root, process.pid)?.declarerOf("logs")).toBeUndefined();
+    expect(readdirSync(folder)).toStrictEqual([]);
+  });
+
+  it("starts afresh where an ended process of an earlier deployment had its pid", () => {
+    const folder = join(root, "127.0.0.1_40123");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, `${process.ppid}.jsonl`),
+      `${JSON.stringify({ bucket: "logs", declarer: DYNAMIC })}\n`,
+    );
+    deploymentPeers(ENGINE, root, process.ppid);
+    expect(deploymentPeers(ENGINE, root, process.pid)?.declarerOf("logs")).toBeUndefined();
+  });
+
+  it("removes the folders of ended deployments when a process starts", () => {
+    deploymentPeers("127.0.0.1:50000", root, endedPid())?.publish("logs", PLUGIN_LOGS);
+    deploymentPeers("127.0.0.1:50001", root, process.ppid)?.publish("logs", PLUGIN_LOGS);
+    deploymentPeers(ENGINE, root, process.pid);
+    expect(readdirSync(root).sort()).toStrictEqual(["127.0.0.1_40123", "127.0.0.1_50001"]);
+  });
+
+  it("skips a line still being written", () => {
+    const folder = join(root, "127.0.0.1_40123");
+    const peers = deploymentPeers(ENGINE, root, process.pid);
+    writeFileSync(
+      join(folder, `${process.ppid}.jsonl`),
+      `${JSON.stringify({ bucket: "logs", declarer: DYNAMIC })}\n{"bucket":"aud`,
+    );
+    expect([peers?.declarerOf("logs"), peers?.declarerOf("aud")]).toStrictEqual([
+      DYNAMIC,
+      undefined,
+    ]);
+  });
+
+  it("is none for a process that serves no engine", () => {
+    expect([
+      deploymentPeers(undefined, root),
+      deploymentPeers("tests/e2e/identity.test.ts", root),
+      deploymentPeers("", root),
+    ]).toStrictEqual([undefined, undefined, undefined]);
+    expect(existsSync(join(root, "127.0.0.1_40123"))).toBe(false);
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * Moving a stack's resources between the dynamic provider and the plugin through the real engine,
+ * against the local endpoint: the README's two procedures (an alias; retainOnDelete, then an
+ * import) send no write and never leave the bucket without its rule, and so does a plain swap,
+ * whose delete in the other provider process sees that the bucket is declared again. A dynamic
+ * and a plugin resource on one bucket fail at preview.
+ */
+import type { OssEmulator } from "local-oss-endpoint";
+import { PROVIDER_SECRET, pluginConfig, writes } from "../support/pluginStacks";
+import {
+  BUCKET_ENCRYPTION_TYPE,
+  createTestStack,
+  emulatorConfig,
+  PLUGIN_BUCKET_ENCRYPTION_TYPE,
+  type StateResource,
+  startEmulatorWithBuckets,
+  type TestStack,
+} from "../support/pulumiStack";
+import { expectNoSecretLeaked } from "../support/stackState";
+
+jest.setTimeout(240_000);
+
+const RULE = { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" };
+const LOGS = { name: "logs", bucket: "logs", ...RULE };
+
+let oss: OssEmulator;
+let test: TestStack;
+
+interface Spec {
+  name: string;
+  bucket: string;
+  sseAlgorithm: string;
+  kmsMasterKeyId?: string;
+  frontEnd: "dynamic" | "plugin";
+  retainOnDelete?: boolean;
+  importId?: string;
+  aliasTypes?: string[];
+}
+
+async function declare(...resources: Spec[]): Promise<void> {
+  await test.stack.setConfig("resources", { value: JSON.stringify(resources) });
+}
+
+/** The BucketEncryption resources in the state, of either front-end, by type. */
+async function resourcesByType(): Promise<Record<string, StateResource[]>> {
+  return {
+    [BUCKET_ENCRYPTION_TYPE]: await test.resourcesOfType(BUCKET_ENCRYPTION_TYPE),
+    [PLUGIN_BUCKET_ENCRYPTION_TYPE]: await test.resourcesOfType(PLUGIN_BUCKET_ENCRYPTION_TYPE),
+  };
+}
+
+/** Creates `logs` through the dynamic provider, and clears the emulator's counters. */
+async function upWithDynamicResource(): Promise<void> {
+  await declare({ ...LOGS, frontEnd: "dynamic" });
+  await test.stack.up({ onOutput: test.onOutput });
+  expect(oss.bucket("logs")?.rule).toStrictEqual(RULE);
+  oss.clearRequests();
+}
+
+/**
+ * The plugin now manages the rule, OSS and the state agree (a refresh would change nothing, a
+ * preview neither), and the plugin removes the rule on destroy.
+ */
+async function expectPluginManagesRule(): Promise<void> {
+  const byType = await resourcesByType();
+  expect(byType[BUCKET_ENCRYPTION_TYPE]).toStrictEqual([]);
+  expect(byType[PLUGIN_BUCKET_ENCRYPTION_TYPE]?.map((resource) => resource.outputs)).toStrictEqual([
+    {
+      bucket: "logs",
+      ...RULE,
+      endpoint: oss.endpoint,
+      signatureVersion: "v4",
+      onExisting: "overwrite",
+      onDelete: "remove",
+      location: { region: "cn-hangzhou", endpoint: oss.endpoint },
+    },
+  ]);
+  await expect(
+    test.stack.previewRefresh({ expectNoChanges: true, onOutput: test.onOutput }),
+  ).resolves.toBeDefined();
+  expect((await test.stack.preview({ onOutput: test.onOutput })).changeSummary).toStrictEqual({
+    same: 2,
+  });
+  oss.clearRequests();
+  await test.stack.destroy({ onOutput: test.onOutput });
+  expect([oss.bucket("logs")?.rule, writes(oss)]).toStrictEqual([
+    undefined,
+    { DeleteBucketEncryption: 1 },
+  ]);
+}
+
+beforeEach(async () => {
+  oss = await startEmulatorWithBuckets(["logs"]);
+  test = await createTestStack({
+    program: "tests/e2e/migration-program",
+    config: { ...emulatorConfig(oss), ...pluginConfig(oss) },
+  });
+});
+
+afterEach(async () => {
+  expectNoSecretLeaked(test, oss, [PROVIDER_SECRET]);
+  await oss.close();
+  test.cleanup();
+});
+
+describe("moving a resource from the dynamic provider to the plugin", () => {
+  it("with an alias of the dynamic type: one up, no call to OSS at all, the state rewritten", async () => {
+    await upWithDynamicResource();
+    await declare({ ...LOGS, frontEnd: "plugin", aliasTypes: [BUCKET_ENCRYPTION_TYPE] });
+    const moved = await test.stack.up({ onOutput: test.onOutput });
+    // The update only drops the dynamic provider's __provider from the state.
+    expect(moved.summary.resourceChanges).toStrictEqual({ same: 1, update: 1 });
+    expect(test.output.join("")).toContain("[diff: -__provider]");
+    expect([oss.counts(), oss.bucket("logs")?.rule]).toStrictEqual([{}, RULE]);
+    await expectPluginManagesRule();
+  });
+
+  it("with retainOnDelete, then an import: reads only, and the rule never leaves", async () => {
+    await upWithDynamicResource();
+    await declare({ ...LOGS, frontEnd: "dynamic", retainOnDelete: true });
+    await test.stack.up({ onOutput: test.onOutput });
+    expect(oss.counts()).toStrictEqual({});
+    await declare({ ...LOGS, frontEnd: "plugin", importId: "logs" });
+    const moved = await test.stack.up({ onOutput: test.onOutput });
+    // The import adopts the rule; the update records the declared endpoint, with no call.
+    expect(moved.summary.resourceChanges).toStrictEqual({
+      delete: 1,
+      import: 1,
+      same: 1,
+      update: 1,
+    });
+    expect([oss.counts(), oss.bucket("logs")?.rule]).toStrictEqual([
+      { GetBucketEncryption: 1 },
+      RULE,
+    ]);
+    await expectPluginManagesRule();
+  });
+
+  it("by a plain swap: the dynamic delete sees the plugin resource declare the bucket, and leaves the rule", async () => {
+    await upWithDynamicResource();
+    await declare({ ...LOGS, frontEnd: "plugin" });
+    const moved = await test.stack.up({ onOutput: test.onOutput });
+    expect(moved.summary.resourceChanges).toStrictEqual({ create: 1, delete: 1, same: 1 });
+    // The plugin's create finds the rule it declares: nothing to write.
+    expect([oss.counts(), oss.bucket("logs")?.rule]).toStrictEqual([
+      { GetBucketEncryption: 1 },
+      RULE,
+    ]);
+    expect(test.output.join("")).toContain(
+      'Bucket "logs": its rule is left in place for the resource of this deployment that now declares the bucket.',
+    );
+    await expect(
+      test.stack.previewRefresh({ expectNoChanges: true, onOutput: test.onOutput }),
+    ).resolves.toBeDefined();
+  });
+});
+
+describe("moving a resource from the plugin to the dynamic provider", () => {
+  it("by a plain swap: the plugin's delete sees the dynamic resource declare the bucket, and leaves the rule", async () => {
+    await declare({ ...LOGS, frontEnd: "plugin" });
+    await test.stack.up({ onOutput: test.onOutput });
+    oss.clearRequests();
+    await declare({ ...LOGS, frontEnd: "dynamic" });
+    await test.stack.up({ onOutput: test.onOutput });
+    expect([oss.counts(), oss.bucket("logs")?.rule]).toStrictEqual([
+      { GetBucketEncryption: 1 },
+      RULE,
+    ]);
+    expect((await resourcesByType())[BUCKET_ENCRYPTION_TYPE]?.map((r) => r.id)).toStrictEqual([
+      "logs",
+    ]);
+  });
+});
+
+describe("a dynamic and a plugin resource on one bucket", () => {
+  it("fail at preview, before any request, naming both and their front-ends", async () => {
+    await declare(
+      { ...LOGS, name: "old", frontEnd: "dynamic" },
+      { ...LOGS, name: "new", frontEnd: "plugin" },
+    );
+    const failure = await test.stack.preview({ onOutput: test.onOutput }).then(
+      () => "no failure",
+      (error: unknown) => String(error),
+    );
+    expect(failure).toContain(
+      'BucketEncryption "new" of the ossencryption plugin declares bucket "logs", which BucketEncryption "old" of the dynamic provider already declares',
+    );
+    expect(oss.counts()).toStrictEqual({});
+  });
+});
