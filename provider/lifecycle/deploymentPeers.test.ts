@@ -14,7 +14,7 @@ const DYNAMIC = { id: "dynamic provider", frontEnd: "dynamic provider" };
 
 /** A pid no process has: one of a process that has ended. */
 function endedPid(): number {
-  return spawnSync("true").pid as number;
+  return spawnSync("true").pid;
 }
 
 let root: string;
