@@ -1,28 +1,18 @@
 /**
  * pulumi-oss-bucket-encryption: Alibaba Cloud OSS bucket default encryption as a Pulumi resource.
  *
+ * This entry is the dynamic provider's, for TypeScript and JavaScript programs: the resource, its
+ * arguments, the types of its outputs, and the provider class behind it. The provider plugin's
+ * resource and provider classes are at `pulumi-oss-bucket-encryption/plugin`.
+ *
+ * Left out on purpose: the core, the OSS adapter and the lifecycle they share (their behaviour is
+ * the resource's, documented in the README), the errors raised inside the provider process (a
+ * program sees them as failed operations), and hooks only tests use.
+ *
  * @packageDocumentation
  */
 export { BucketEncryption, type BucketEncryptionArgs } from "./dynamic/bucketEncryption";
-export {
-  BucketEncryptionProvider,
-  type BucketEncryptionProviderOptions,
-  type ConfirmationPolicy,
-  PartialCreateError,
-  TIMING_CONFIG_KEYS,
-} from "./dynamic/provider";
+export { BucketEncryptionProvider } from "./dynamic/provider";
+export type { BucketEncryptionProperties } from "./resourceTypes";
 export type { EncryptionRule, KmsDataEncryption, SseAlgorithm } from "./core/encryptionRule";
-export type {
-  BucketEncryptionInputs,
-  BucketEncryptionOutputs,
-  OnDelete,
-  OnExisting,
-  SignatureVersion,
-} from "./core/inputs";
-export type {
-  BucketEncryptionState,
-  EncryptionStore,
-  EncryptionStoreFactory,
-} from "./oss/encryptionStore";
-export { ConnectionSettingsError, type OssConnection, Credentials } from "./oss/connection";
-export { OssRequestError } from "./oss/errors";
+export type { OnDelete, OnExisting, OssLocation, SignatureVersion } from "./core/inputs";

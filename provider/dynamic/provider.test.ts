@@ -4,7 +4,8 @@ import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../core/in
 import { ConnectionSettingsError } from "../oss/connection";
 import { OssRequestError } from "../oss/errors";
 import type { Clock } from "../oss/retry";
-import { BucketEncryptionProvider, PartialCreateError } from "./provider";
+import { PartialCreateError } from "../lifecycle/bucketEncryptionLifecycle";
+import { BucketEncryptionProvider } from "./provider";
 
 const CREDENTIALS_ENV = {
   ALIBABA_CLOUD_ACCESS_KEY_ID: "test-id",

@@ -15,16 +15,14 @@ import {
 } from "../lifecycle/bucketEncryptionLifecycle";
 import { ALICLOUD_CONFIG_KEYS, ConnectionSettingsError } from "../oss/connection";
 
-export {
-  type ConfirmationPolicy,
-  DEFAULT_CONFIRMATION,
-  PartialCreateError,
-} from "../lifecycle/bucketEncryptionLifecycle";
-
 /** The stack config namespace of the settings that tune how patient the provider is with OSS. */
 const TUNING_NAMESPACE = "bucketEncryption";
 
-/** The stack config keys that tune how patient the provider is with OSS (bounds: `TUNING_SETTINGS`). */
+/**
+ * The stack config keys that tune how patient the provider is with OSS (bounds: `TUNING_SETTINGS`).
+ *
+ * @internal For tests; users set the keys the README lists.
+ */
 export const TIMING_CONFIG_KEYS = {
   requestTimeoutMs: `${TUNING_NAMESPACE}:requestTimeoutMs`,
   retryDeadlineMs: `${TUNING_NAMESPACE}:retryDeadlineMs`,
@@ -37,7 +35,11 @@ const SETTINGS: FrontEndSettings = {
   frontEnd: FRONT_END_NAMES.dynamic,
 };
 
-/** Everything a `BucketEncryptionProvider` can be given; all optional. */
+/**
+ * Everything a `BucketEncryptionProvider` can be given; all optional.
+ *
+ * @internal Test hooks: a program's provider is made with none.
+ */
 export type BucketEncryptionProviderOptions = LifecycleOptions;
 
 /** Messages to the user, through Pulumi's log of the provider process. */

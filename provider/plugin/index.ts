@@ -22,7 +22,7 @@ import {
   UNSET_PROPERTIES,
 } from "../resourceTypes";
 
-export type { BucketEncryptionArgs } from "../resourceTypes";
+export type { BucketEncryptionArgs, BucketEncryptionProperties } from "../resourceTypes";
 export type { EncryptionRule, KmsDataEncryption, SseAlgorithm } from "../core/encryptionRule";
 export type { OnDelete, OnExisting, OssLocation, SignatureVersion } from "../core/inputs";
 
