@@ -1,12 +1,19 @@
 /**
  * Every example in examples/ deployed, previewed and destroyed against the local OSS endpoint by
- * the real engine, and the drift-check pipeline script run on a drifted and a clean stack.
+ * the real engine (the plugin's YAML and Go examples with the plugin installed as their READMEs
+ * say), and the drift-check pipeline script run on a drifted and a clean stack.
  */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import type { OssEmulator, StoredRule } from "local-oss-endpoint";
 import { aliOssClient } from "../../tooling/aliOssClient";
+import {
+  createPluginStack,
+  pluginArchiveFor,
+  pluginConfig,
+  type PluginRoute,
+} from "../support/pluginStacks";
 import {
   createTestStack,
   emulatorConfig,
@@ -82,6 +89,42 @@ describe.each<[string, ConfigMap, Record<string, StoredRule>]>([
     expect(preview.changeSummary).toStrictEqual({ same: buckets.length + 1 });
     expect(oss.counts()).toStrictEqual({});
     await stack.stack.destroy({ onOutput: stack.onOutput });
+    expect(rules(buckets)).toStrictEqual(
+      Object.fromEntries(buckets.map((bucket) => [bucket, undefined])),
+    );
+  });
+});
+
+describe.each<[string, PluginRoute, ConfigMap, Record<string, StoredRule>]>([
+  [
+    "yaml-kms",
+    "npm",
+    { bucket: { value: "example-bucket" }, kmsMasterKeyId: { value: "yaml-cmk" } },
+    { "example-bucket": { sseAlgorithm: "KMS", kmsMasterKeyId: "yaml-cmk" } },
+  ],
+  [
+    "go-sm4",
+    "archive",
+    { bucket: { value: "example-bucket" } },
+    { "example-bucket": { sseAlgorithm: "SM4" } },
+  ],
+])("the %s example of the plugin (installed from %s)", (example, route, config, expected) => {
+  const archive = pluginArchiveFor(route);
+
+  it("deploys its rules, previews no change, and destroys them", async () => {
+    test = await createPluginStack(
+      `examples/${example}`,
+      { ...config, ...pluginConfig(oss) },
+      archive(),
+    );
+    const buckets = Object.keys(expected);
+    await test.stack.up({ onOutput: test.onOutput });
+    expect(rules(buckets)).toStrictEqual(expected);
+    oss.clearRequests();
+    const preview = await test.stack.preview({ onOutput: test.onOutput });
+    expect(preview.changeSummary).toStrictEqual({ same: buckets.length + 1 });
+    expect(oss.counts()).toStrictEqual({});
+    await test.stack.destroy({ onOutput: test.onOutput });
     expect(rules(buckets)).toStrictEqual(
       Object.fromEntries(buckets.map((bucket) => [bucket, undefined])),
     );

@@ -5,17 +5,20 @@
  * provider secret in any state file or output.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { OssEmulator } from "local-oss-endpoint";
 import { aliOssClient } from "../../tooling/aliOssClient";
-import { packagePluginArchive, PLUGIN_NAME, type PluginArchive } from "../../tooling/pluginArchive";
 import { requirePulumiCli } from "../../tooling/pulumiCli";
-import { pluginConfig, PROVIDER_SECRET, writes } from "./pluginStacks";
 import {
-  createTestStack,
+  createPluginStack,
+  pluginArchiveFor,
+  pluginConfig,
+  type PluginRoute,
+  PROVIDER_SECRET,
+  writes,
+} from "./pluginStacks";
+import {
   PLUGIN_BUCKET_ENCRYPTION_TYPE,
   startEmulatorWithBuckets,
   type TestStack,
@@ -41,22 +44,8 @@ export interface PluginProgram {
   readonly declare: (test: TestStack, rule: DeclaredRule) => Promise<void>;
   /** Whether `pulumi import` can generate the program's code (the old Go host cannot). */
   readonly importGeneratesCode: boolean;
-  /**
-   * How the engine finds the plugin: `npm`, the package installed in the program's node_modules
-   * and Pulumi.yaml pointing at node_modules/.bin; or `archive`, no node_modules and the plugin
-   * archive installed with `pulumi plugin install --file`.
-   */
-  readonly pluginRoute: "npm" | "archive";
-}
-
-/** Installs the plugin from `archive` into the stack's Pulumi home, as users of the archive do. */
-async function installPluginArchive(test: TestStack, archive: PluginArchive): Promise<void> {
-  const { stdout } = await run(
-    join(requirePulumiCli().binDir, "pulumi"),
-    ["plugin", "install", "resource", PLUGIN_NAME, archive.version, "--file", archive.path],
-    { cwd: test.workDir, env: { ...process.env, ...test.env } },
-  );
-  test.onOutput(stdout);
+  /** How the engine finds the plugin. */
+  readonly pluginRoute: PluginRoute;
 }
 
 /** Defines the suite for `program`. */
@@ -70,34 +59,11 @@ export function describePluginProgram(program: PluginProgram): void {
     return resource;
   };
 
-  let archiveDir: string | undefined;
-  let archive: PluginArchive | undefined;
-
-  beforeAll(async () => {
-    if (program.pluginRoute === "archive") {
-      archiveDir = mkdtempSync(join(tmpdir(), "plugin-archive-"));
-      archive = await packagePluginArchive(archiveDir);
-    }
-  });
-
-  afterAll(() => {
-    if (archiveDir !== undefined) {
-      rmSync(archiveDir, { recursive: true, force: true });
-    }
-  });
+  const archive = pluginArchiveFor(program.pluginRoute);
 
   beforeEach(async () => {
     oss = await startEmulatorWithBuckets(["logs"]);
-    test = await createTestStack({
-      program: program.program,
-      config: pluginConfig(oss),
-      packageLayout: archive === undefined ? "registry" : "none",
-      // Only the installed archive may serve: not a plugin found on PATH (npm puts node_modules/.bin there).
-      ...(archive === undefined ? {} : { env: { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" } }),
-    });
-    if (archive !== undefined) {
-      await installPluginArchive(test, archive);
-    }
+    test = await createPluginStack(program.program, pluginConfig(oss), archive());
   });
 
   afterEach(async () => {
