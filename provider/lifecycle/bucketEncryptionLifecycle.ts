@@ -186,6 +186,8 @@ export class BucketEncryptionLifecycle {
       return outcome;
     }
     const self = declarer ?? { id: this.settings.frontEnd, frontEnd: this.settings.frontEnd };
+    // Told before looking: of two processes that check one bucket at once, one sees the other.
+    this.peers?.publish(bucket, self);
     const first =
       (declarer === undefined ? undefined : this.declarers.get(bucket)) ??
       this.peers?.declarerOf(bucket);
@@ -198,7 +200,6 @@ export class BucketEncryptionLifecycle {
     if (declarer !== undefined) {
       this.declarers.set(bucket, declarer);
     }
-    this.peers?.publish(bucket, self);
     this.declareBucket(olds, outcome.inputs);
     return outcome;
   }
