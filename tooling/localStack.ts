@@ -278,6 +278,22 @@ export function emulatorConfig(
 }
 
 /**
+ * Stack config for the plugin's default `ossencryption` provider against `oss`: its endpoint, a
+ * region, and the key pair as secrets.
+ */
+export function pluginEmulatorConfig(
+  oss: OssEmulator,
+  credential: EmulatorCredential = DEFAULT_CREDENTIAL,
+): ConfigMap {
+  return {
+    "ossencryption:endpoint": { value: oss.endpoint },
+    "ossencryption:region": { value: "cn-hangzhou" },
+    "ossencryption:accessKey": { value: credential.accessKeyId, secret: true },
+    "ossencryption:secretKey": { value: credential.accessKeySecret, secret: true },
+  };
+}
+
+/**
  * Starts a local OSS endpoint (see `startOssEmulator`) that already holds `buckets`, without
  * rules, and with its counters and request log cleared.
  */

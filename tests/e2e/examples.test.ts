@@ -8,15 +8,11 @@ import { join } from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import type { OssEmulator, StoredRule } from "local-oss-endpoint";
 import { aliOssClient } from "../../tooling/aliOssClient";
-import {
-  createPluginStack,
-  pluginArchiveFor,
-  pluginConfig,
-  type PluginRoute,
-} from "../support/pluginStacks";
+import { createPluginStack, pluginArchiveFor, type PluginRoute } from "../support/pluginStacks";
 import {
   createTestStack,
   emulatorConfig,
+  pluginEmulatorConfig,
   startEmulatorWithBuckets,
   type TestStack,
 } from "../support/pulumiStack";
@@ -114,7 +110,7 @@ describe.each<[string, PluginRoute, ConfigMap, Record<string, StoredRule>]>([
   it("deploys its rules, previews no change, and destroys them", async () => {
     test = await createPluginStack(
       `examples/${example}`,
-      { ...config, ...pluginConfig(oss) },
+      { ...config, ...pluginEmulatorConfig(oss) },
       archive(),
     );
     const buckets = Object.keys(expected);

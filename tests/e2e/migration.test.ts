@@ -6,14 +6,15 @@
  * and a plugin resource on one bucket fail at preview.
  */
 import type { OssEmulator } from "local-oss-endpoint";
-import { PROVIDER_SECRET, pluginConfig, writes } from "../support/pluginStacks";
+import { PROVIDER_SECRET, writes } from "../support/pluginStacks";
 import {
   BUCKET_ENCRYPTION_TYPE,
   createTestStack,
   emulatorConfig,
   PLUGIN_BUCKET_ENCRYPTION_TYPE,
-  type StateResource,
+  pluginEmulatorConfig,
   startEmulatorWithBuckets,
+  type StateResource,
   type TestStack,
 } from "../support/pulumiStack";
 import { expectNoSecretLeaked } from "../support/stackState";
@@ -93,7 +94,7 @@ beforeEach(async () => {
   oss = await startEmulatorWithBuckets(["logs"]);
   test = await createTestStack({
     program: "tests/e2e/migration-program",
-    config: { ...emulatorConfig(oss), ...pluginConfig(oss) },
+    config: { ...emulatorConfig(oss), ...pluginEmulatorConfig(oss) },
   });
 });
 

@@ -10,11 +10,12 @@ import { expectNoSecretLeaked } from "../support/stackState";
 import {
   createTestStack,
   PLUGIN_BUCKET_ENCRYPTION_TYPE,
+  pluginEmulatorConfig,
   startEmulatorWithBuckets,
   type StateResource,
   type TestStack,
 } from "../support/pulumiStack";
-import { pluginConfig, PROVIDER_SECRET, writes } from "../support/pluginStacks";
+import { PROVIDER_SECRET, writes } from "../support/pluginStacks";
 
 jest.setTimeout(240_000);
 
@@ -51,7 +52,7 @@ beforeEach(async () => {
   oss = await startEmulatorWithBuckets(["logs", "audit"]);
   test = await createTestStack({
     program: "tests/e2e/plugin-program",
-    config: pluginConfig(oss),
+    config: pluginEmulatorConfig(oss),
   });
 });
 

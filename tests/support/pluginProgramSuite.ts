@@ -13,13 +13,13 @@ import { requirePulumiCli } from "../../tooling/pulumiCli";
 import {
   createPluginStack,
   pluginArchiveFor,
-  pluginConfig,
   type PluginRoute,
   PROVIDER_SECRET,
   writes,
 } from "./pluginStacks";
 import {
   PLUGIN_BUCKET_ENCRYPTION_TYPE,
+  pluginEmulatorConfig,
   startEmulatorWithBuckets,
   type TestStack,
 } from "./pulumiStack";
@@ -63,7 +63,7 @@ export function describePluginProgram(program: PluginProgram): void {
 
   beforeEach(async () => {
     oss = await startEmulatorWithBuckets(["logs"]);
-    test = await createPluginStack(program.program, pluginConfig(oss), archive());
+    test = await createPluginStack(program.program, pluginEmulatorConfig(oss), archive());
   });
 
   afterEach(async () => {

@@ -1,6 +1,5 @@
 /**
  * What the provider plugin's end-to-end tests share across TypeScript, YAML and Go programs:
- * the stack config that points the default `ossencryption` provider at a local OSS endpoint,
  * stacks whose engine finds the plugin by either install route, and how to read the writes the
  * endpoint received.
  */
@@ -19,16 +18,6 @@ const run = promisify(execFile);
 
 /** The secret the tests give the provider: it must appear in no state file and no output. */
 export const PROVIDER_SECRET = DEFAULT_CREDENTIAL.accessKeySecret;
-
-/** Stack config for the default provider: the endpoint, a region, and the key pair as secrets. */
-export function pluginConfig(oss: OssEmulator): ConfigMap {
-  return {
-    "ossencryption:endpoint": { value: oss.endpoint },
-    "ossencryption:region": { value: "cn-hangzhou" },
-    "ossencryption:accessKey": { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
-    "ossencryption:secretKey": { value: PROVIDER_SECRET, secret: true },
-  };
-}
 
 const WRITES = ["PutBucketEncryption", "DeleteBucketEncryption"];
 

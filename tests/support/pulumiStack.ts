@@ -6,7 +6,12 @@ import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { createLocalStack, type PackageLayout } from "../../tooling/localStack";
 import { requirePulumiCli } from "../../tooling/pulumiCli";
 
-export { emulatorConfig, REPOSITORY, startEmulatorWithBuckets } from "../../tooling/localStack";
+export {
+  emulatorConfig,
+  pluginEmulatorConfig,
+  REPOSITORY,
+  startEmulatorWithBuckets,
+} from "../../tooling/localStack";
 
 /** A stack in a temporary copy of a program, with its output collected. */
 export interface TestStack {
