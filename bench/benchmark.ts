@@ -207,8 +207,9 @@ async function latencies() {
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_CREDENTIAL.accessKeySecret,
     },
   });
+  // Checked by a provider of its own: a bucket this provider's ledger holds is left alone on delete.
   const inputs = (
-    await provider.check(
+    await new BucketEncryptionProvider().check(
       {} as never,
       {
         bucket: "latency",
@@ -237,9 +238,12 @@ async function latencies() {
         await client.getBucketEncryption("latency");
       },
     },
-    "delete (DeleteBucketEncryption)": {
+    "delete (GetBucketEncryption, is the rule its own? + DeleteBucketEncryption)": {
       provider: () => provider.delete("latency", inputs),
-      raw: () => client.deleteBucketEncryption("latency"),
+      raw: async () => {
+        await client.getBucketEncryption("latency");
+        await client.deleteBucketEncryption("latency");
+      },
       reset: () => client.putBucketEncryption("latency", { SSEAlgorithm: "AES256" }),
     },
   };
@@ -513,11 +517,15 @@ function report(facts: ReportFacts): string {
     "## Wall time against the floors",
     "",
     "Four programs, timed alternately in the same run: the **dynamic** resource beside the **engine",
-    "floor** (the same number of dynamic resources with a provider that does nothing: three methods,",
-    "three properties), and the **plugin**'s resource beside the **plugin floor** (the same number of",
-    "resources of a no-op plugin, `bench/noopPlugin.ts`, served by the same gRPC scaffolding and",
-    "started the same way). All four are TypeScript programs with the same inputs. Ratios are of",
-    "medians.",
+    "floor** (the same number of dynamic resources with a provider that does nothing: three methods),",
+    "and the **plugin**'s resource beside the **plugin floor** (the same number of resources of a",
+    "no-op plugin, `bench/noopPlugin.ts`, served by the same gRPC scaffolding and started the same",
+    "way). All four are TypeScript programs with the same inputs, and the floors' resources register",
+    "the same properties as BucketEncryption (its outputs, unset): the SDK and the engine handle",
+    "every registered property of every resource, so a floor of three properties would charge that",
+    "work to the provider (measured once, a floor of three properties made the plugin's no-change",
+    "preview at N = 200 look 1.35 times the floor, against 1.03 with the same properties). Ratios",
+    "are of medians.",
     "",
     "| N | operation | dynamic s (min-max) | engine floor s | dynamic / floor | plugin s (min-max) | plugin floor s | plugin / floor | plugin / dynamic |",
     "|---|---|---|---|---|---|---|---|---|",

@@ -34,7 +34,9 @@ async function startupMs(executable: string): Promise<number> {
           env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` },
           stdio: ["ignore", "pipe", "inherit"],
         });
-        child.stdout?.once("data", () => { resolve(); });
+        child.stdout?.once("data", () => {
+          resolve();
+        });
         child.once("error", reject);
       }),
   );
