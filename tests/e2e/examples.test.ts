@@ -43,6 +43,27 @@ function rules(buckets: readonly string[]): Record<string, StoredRule | undefine
   return Object.fromEntries(buckets.map((bucket) => [bucket, oss.bucket(bucket)?.rule]));
 }
 
+/**
+ * `up` sets the `expected` rules, a preview then changes nothing and calls nothing, and `destroy`
+ * removes them.
+ */
+async function expectDeploysPreviewsAndDestroys(
+  stack: TestStack,
+  expected: Record<string, StoredRule>,
+): Promise<void> {
+  const buckets = Object.keys(expected);
+  await stack.stack.up({ onOutput: stack.onOutput });
+  expect(rules(buckets)).toStrictEqual(expected);
+  oss.clearRequests();
+  const preview = await stack.stack.preview({ onOutput: stack.onOutput });
+  expect(preview.changeSummary).toStrictEqual({ same: buckets.length + 1 });
+  expect(oss.counts()).toStrictEqual({});
+  await stack.stack.destroy({ onOutput: stack.onOutput });
+  expect(rules(buckets)).toStrictEqual(
+    Object.fromEntries(buckets.map((bucket) => [bucket, undefined])),
+  );
+}
+
 describe.each<[string, ConfigMap, Record<string, StoredRule>]>([
   [
     "aes256",
@@ -76,18 +97,7 @@ describe.each<[string, ConfigMap, Record<string, StoredRule>]>([
   ],
 ])("the %s example", (example, config, expected) => {
   it("deploys its rules, previews no change, and destroys them", async () => {
-    const stack = await exampleStack(example, config);
-    const buckets = Object.keys(expected);
-    await stack.stack.up({ onOutput: stack.onOutput });
-    expect(rules(buckets)).toStrictEqual(expected);
-    oss.clearRequests();
-    const preview = await stack.stack.preview({ onOutput: stack.onOutput });
-    expect(preview.changeSummary).toStrictEqual({ same: buckets.length + 1 });
-    expect(oss.counts()).toStrictEqual({});
-    await stack.stack.destroy({ onOutput: stack.onOutput });
-    expect(rules(buckets)).toStrictEqual(
-      Object.fromEntries(buckets.map((bucket) => [bucket, undefined])),
-    );
+    await expectDeploysPreviewsAndDestroys(await exampleStack(example, config), expected);
   });
 });
 
@@ -113,17 +123,7 @@ describe.each<[string, PluginRoute, ConfigMap, Record<string, StoredRule>]>([
       { ...config, ...pluginEmulatorConfig(oss) },
       archive(),
     );
-    const buckets = Object.keys(expected);
-    await test.stack.up({ onOutput: test.onOutput });
-    expect(rules(buckets)).toStrictEqual(expected);
-    oss.clearRequests();
-    const preview = await test.stack.preview({ onOutput: test.onOutput });
-    expect(preview.changeSummary).toStrictEqual({ same: buckets.length + 1 });
-    expect(oss.counts()).toStrictEqual({});
-    await test.stack.destroy({ onOutput: test.onOutput });
-    expect(rules(buckets)).toStrictEqual(
-      Object.fromEntries(buckets.map((bucket) => [bucket, undefined])),
-    );
+    await expectDeploysPreviewsAndDestroys(test, expected);
   });
 });
 
