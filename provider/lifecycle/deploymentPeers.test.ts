@@ -1,5 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deploymentPeers } from "./deploymentPeers";
@@ -70,11 +78,28 @@ describe("deploymentPeers", () => {
     expect(deploymentPeers(ENGINE, root, process.pid)?.declarerOf("logs")).toBeUndefined();
   });
 
-  it("removes the folders of ended deployments when a process starts", () => {
+  it("removes the folders of ended deployments when a process starts, not a new one still empty", () => {
     deploymentPeers("127.0.0.1:50000", root, endedPid())?.publish("logs", PLUGIN_LOGS);
     deploymentPeers("127.0.0.1:50001", root, process.ppid)?.publish("logs", PLUGIN_LOGS);
+    deploymentPeers("127.0.0.1:50002", root, process.ppid);
+    mkdirSync(join(root, "127.0.0.1_50003"));
+    const longAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(join(root, "127.0.0.1_50003"), longAgo, longAgo);
     deploymentPeers(ENGINE, root, process.pid);
-    expect(readdirSync(root).sort()).toStrictEqual(["127.0.0.1_40123", "127.0.0.1_50001"]);
+    expect(readdirSync(root).sort()).toStrictEqual([
+      "127.0.0.1_40123",
+      "127.0.0.1_50001",
+      "127.0.0.1_50002",
+    ]);
+  });
+
+  it("publishes into its folder even when a sweep took it while it was empty", () => {
+    const peers = deploymentPeers(ENGINE, root, process.ppid);
+    rmSync(join(root, "127.0.0.1_40123"), { recursive: true });
+    peers?.publish("logs", PLUGIN_LOGS);
+    expect(deploymentPeers(ENGINE, root, process.pid)?.declarerOf("logs")).toStrictEqual(
+      PLUGIN_LOGS,
+    );
   });
 
   it("skips a line still being written", () => {
@@ -88,6 +113,13 @@ describe("deploymentPeers", () => {
       DYNAMIC,
       undefined,
     ]);
+  });
+
+  it("fails naming the folder and what to do when it cannot write there", () => {
+    writeFileSync(join(root, "not-a-folder"), "");
+    expect(() => deploymentPeers(ENGINE, join(root, "not-a-folder"), process.pid)).toThrow(
+      `Cannot tell the deployment's other provider processes which buckets this one declares, through ${join(root, "not-a-folder", "127.0.0.1_40123")}: ENOTDIR: not a directory, mkdir '${join(root, "not-a-folder", "127.0.0.1_40123")}'. Make the system's temporary folder writable (or set TMPDIR to a writable folder).`,
+    );
   });
 
   it("is none for a process that serves no engine", () => {

@@ -14,7 +14,15 @@
  * folder, and reads the files of the other processes that still run. Files of ended processes are
  * removed as they are found; an ended deployment's folder goes once it is empty.
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Declarer } from "../core/deploymentBuckets";
@@ -31,6 +39,9 @@ export interface DeploymentPeers {
 const ENGINE_ADDRESS = /^[\w.[\]:-]+:\d+$/;
 
 const DECLARATIONS_FILE = /^(\d+)\.jsonl$/;
+
+/** How old an empty deployment folder must be to be swept: a new one is empty until a check. */
+const EMPTY_FOLDER_MAX_AGE_MS = 60 * 60 * 1000;
 
 /** The folder of the current user's deployment folders. */
 function defaultRoot(): string {
@@ -69,18 +80,39 @@ class DeclarationFiles implements DeploymentPeers {
     private readonly pid: number,
   ) {
     this.folder = join(root, deployment);
-    mkdirSync(this.folder, { recursive: true, mode: 0o700 });
     this.ownFile = join(this.folder, `${pid}.jsonl`);
-    // A file with this pid is from an ended process of an earlier deployment.
-    rmSync(this.ownFile, { force: true });
-    this.sweepEndedDeployments();
+    this.shared(() => {
+      mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+      // A file with this pid is from an ended process of an earlier deployment.
+      rmSync(this.ownFile, { force: true });
+      this.sweepEndedDeployments();
+    });
   }
 
   publish(bucket: string, declarer: Declarer): void {
     const line = `${JSON.stringify({ bucket, declarer } satisfies Declaration)}\n`;
     if (!this.published.has(line)) {
-      appendFileSync(this.ownFile, line, { mode: 0o600 });
+      this.shared(() => {
+        // Made again if a sweep took the folder while it was still empty.
+        mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+        appendFileSync(this.ownFile, line, { mode: 0o600 });
+      });
       this.published.add(line);
+    }
+  }
+
+  /**
+   * Runs a write to the shared folder. Without it a delete elsewhere could remove a rule this
+   * process's resources declare, so a failure stops the operation, saying what to fix.
+   */
+  private shared(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      throw new Error(
+        `Cannot tell the deployment's other provider processes which buckets this one declares, through ${this.folder}: ${(error as Error).message}. Make the system's temporary folder writable (or set TMPDIR to a writable folder).`,
+        { cause: error },
+      );
     }
   }
 
@@ -101,7 +133,11 @@ class DeclarationFiles implements DeploymentPeers {
     return undefined;
   }
 
-  /** Removes the files of ended processes in other deployments' folders, and emptied folders. */
+  /**
+   * Removes the files of ended processes in other deployments' folders, and the folders all of
+   * whose processes have ended (an empty folder only once it is old: a new deployment's folder is
+   * empty until its first check).
+   */
   private sweepEndedDeployments(): void {
     for (const deployment of readdirSync(this.root)) {
       const folder = join(this.root, deployment);
@@ -113,7 +149,7 @@ class DeclarationFiles implements DeploymentPeers {
       for (const [, file] of ended) {
         rmSync(file, { force: true });
       }
-      if (ended.length === files.length) {
+      if (ended.length === files.length && (files.length > 0 || isOld(folder))) {
         try {
           rmdirSync(folder);
         } catch {
@@ -153,6 +189,15 @@ function readDeclarations(file: string): Declaration[] {
       return [];
     }
   });
+}
+
+/** Whether `folder` was last changed longer ago than an empty deployment folder may be kept. */
+function isOld(folder: string): boolean {
+  try {
+    return Date.now() - statSync(folder).mtimeMs > EMPTY_FOLDER_MAX_AGE_MS;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a process with this pid runs (one of another user counts). */
