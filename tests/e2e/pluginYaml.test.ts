@@ -1,8 +1,17 @@
 /**
  * The provider plugin from a YAML program (pulumi-language-yaml v1.25.0), with the plugin found in
- * node_modules/.bin (the npm route): see tests/support/pluginProgramSuite.ts.
+ * node_modules/.bin (the npm route): see tests/support/pluginProgramSuite.ts. Also: one bucket
+ * declared under two explicit providers, which the engine serves from two plugin processes.
  */
+import { DEFAULT_CREDENTIAL, type OssEmulator } from "local-oss-endpoint";
 import { describePluginProgram } from "../support/pluginProgramSuite";
+import { createPluginStack, PROVIDER_SECRET } from "../support/pluginStacks";
+import {
+  PLUGIN_BUCKET_ENCRYPTION_TYPE,
+  startEmulatorWithBuckets,
+  type TestStack,
+} from "../support/pulumiStack";
+import { expectNoSecretLeaked } from "../support/stackState";
 
 jest.setTimeout(240_000);
 
@@ -17,4 +26,48 @@ describePluginProgram({
     }),
   importGeneratesCode: true,
   pluginRoute: "npm",
+});
+
+describe("a YAML program that declares one bucket under two ossencryption providers", () => {
+  let oss: OssEmulator;
+  let test: TestStack;
+
+  /** The two resources' message, whichever of the two processes checked second. */
+  const DUPLICATE =
+    /BucketEncryption "(first|second)" declares bucket "logs", which BucketEncryption "(second|first)" already declares/;
+
+  beforeEach(async () => {
+    oss = await startEmulatorWithBuckets(["logs"]);
+    test = await createPluginStack(
+      "tests/e2e/plugin-yaml-two-providers",
+      {
+        endpoint: { value: oss.endpoint },
+        accessKey: { value: DEFAULT_CREDENTIAL.accessKeyId, secret: true },
+        secretKey: { value: PROVIDER_SECRET, secret: true },
+      },
+      undefined,
+    );
+  });
+
+  afterEach(async () => {
+    expectNoSecretLeaked(test, oss, [PROVIDER_SECRET]);
+    await oss.close();
+    test.cleanup();
+  });
+
+  it("fails the preview, naming both resources, with no OSS call", async () => {
+    await expect(test.stack.preview({ onOutput: test.onOutput })).rejects.toThrow(DUPLICATE);
+    expect(oss.counts()).toStrictEqual({});
+  });
+
+  it("fails the up, naming both resources, and leaves OSS holding what the state records", async () => {
+    await expect(test.stack.up({ onOutput: test.onOutput })).rejects.toThrow(DUPLICATE);
+    // The engine may have created the resource that was checked first before the other failed.
+    const recorded = (await test.resourcesOfType(PLUGIN_BUCKET_ENCRYPTION_TYPE)).map(
+      ({ outputs }) => outputs.sseAlgorithm,
+    );
+    const held = oss.bucket("logs")?.rule;
+    expect(recorded).toStrictEqual(held === undefined ? [] : [held.sseAlgorithm]);
+    expect(oss.counts().PutBucketEncryption ?? 0).toBeLessThanOrEqual(1);
+  });
 });
