@@ -78,14 +78,23 @@ describe("deploymentPeers", () => {
     expect(deploymentPeers(ENGINE, root, process.pid)?.declarerOf("logs")).toBeUndefined();
   });
 
-  it("removes the folders of ended deployments when a process starts, not a new one still empty", () => {
-    deploymentPeers("127.0.0.1:50000", root, endedPid())?.publish("logs", PLUGIN_LOGS);
+  it("leaves no folder behind for a process that declares nothing", () => {
+    const peers = deploymentPeers(ENGINE, root, process.pid);
+    expect(peers?.declarerOf("logs")).toBeUndefined();
+    expect(readdirSync(root)).toStrictEqual([]);
+  });
+
+  it("removes the folders of ended deployments at its first declaration, not a new one still empty", () => {
     deploymentPeers("127.0.0.1:50001", root, process.ppid)?.publish("logs", PLUGIN_LOGS);
-    deploymentPeers("127.0.0.1:50002", root, process.ppid);
+    deploymentPeers("127.0.0.1:50000", root, endedPid())?.publish("logs", PLUGIN_LOGS);
+    // Just made by a process that has not yet written its first declaration.
+    mkdirSync(join(root, "127.0.0.1_50002"));
     mkdirSync(join(root, "127.0.0.1_50003"));
     const longAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
     utimesSync(join(root, "127.0.0.1_50003"), longAgo, longAgo);
-    deploymentPeers(ENGINE, root, process.pid);
+    const peers = deploymentPeers(ENGINE, root, process.pid);
+    expect(readdirSync(root).length).toBe(4);
+    peers?.publish("audit", PLUGIN_LOGS);
     expect(readdirSync(root).sort()).toStrictEqual([
       "127.0.0.1_40123",
       "127.0.0.1_50001",
@@ -93,17 +102,9 @@ describe("deploymentPeers", () => {
     ]);
   });
 
-  it("publishes into its folder even when a sweep took it while it was empty", () => {
-    const peers = deploymentPeers(ENGINE, root, process.ppid);
-    rmSync(join(root, "127.0.0.1_40123"), { recursive: true });
-    peers?.publish("logs", PLUGIN_LOGS);
-    expect(deploymentPeers(ENGINE, root, process.pid)?.declarerOf("logs")).toStrictEqual(
-      PLUGIN_LOGS,
-    );
-  });
-
   it("skips a line still being written", () => {
     const folder = join(root, "127.0.0.1_40123");
+    mkdirSync(folder);
     const peers = deploymentPeers(ENGINE, root, process.pid);
     writeFileSync(
       join(folder, `${process.ppid}.jsonl`),
@@ -117,8 +118,9 @@ describe("deploymentPeers", () => {
 
   it("fails naming the folder and what to do when it cannot write there", () => {
     writeFileSync(join(root, "not-a-folder"), "");
+    const folder = join(root, "not-a-folder", "127.0.0.1_40123");
     expect(() => deploymentPeers(ENGINE, join(root, "not-a-folder"), process.pid)).toThrow(
-      `Cannot tell the deployment's other provider processes which buckets this one declares, through ${join(root, "not-a-folder", "127.0.0.1_40123")}: ENOTDIR: not a directory, mkdir '${join(root, "not-a-folder", "127.0.0.1_40123")}'. Make the system's temporary folder writable (or set TMPDIR to a writable folder).`,
+      `Cannot tell the deployment's other provider processes which buckets this one declares, through ${folder}: ENOTDIR: not a directory, lstat '${join(folder, `${process.pid}.jsonl`)}'. Make the system's temporary folder writable (or set TMPDIR to a writable folder).`,
     );
   });
 

@@ -81,11 +81,10 @@ class DeclarationFiles implements DeploymentPeers {
   ) {
     this.folder = join(root, deployment);
     this.ownFile = join(this.folder, `${pid}.jsonl`);
+    // A file with this pid is from an ended process of an earlier deployment: the others would
+    // take its declarations for this process's.
     this.shared(() => {
-      mkdirSync(this.folder, { recursive: true, mode: 0o700 });
-      // A file with this pid is from an ended process of an earlier deployment.
       rmSync(this.ownFile, { force: true });
-      this.sweepEndedDeployments();
     });
   }
 
@@ -93,8 +92,12 @@ class DeclarationFiles implements DeploymentPeers {
     const line = `${JSON.stringify({ bucket, declarer } satisfies Declaration)}\n`;
     if (!this.published.has(line)) {
       this.shared(() => {
-        // Made again if a sweep took the folder while it was still empty.
-        mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+        if (this.published.size === 0) {
+          // Made at the first declaration, so that a process that declares nothing (a refresh,
+          // a destroy) leaves no folder behind.
+          mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+          this.sweepEndedDeployments();
+        }
         appendFileSync(this.ownFile, line, { mode: 0o600 });
       });
       this.published.add(line);
@@ -135,8 +138,8 @@ class DeclarationFiles implements DeploymentPeers {
 
   /**
    * Removes the files of ended processes in other deployments' folders, and the folders all of
-   * whose processes have ended (an empty folder only once it is old: a new deployment's folder is
-   * empty until its first check).
+   * whose processes have ended (an empty folder only once it is old: another process may have
+   * just made it, and not yet written its first declaration).
    */
   private sweepEndedDeployments(): void {
     for (const deployment of readdirSync(this.root)) {
