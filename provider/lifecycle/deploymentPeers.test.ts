@@ -124,6 +124,15 @@ describe("deploymentPeers", () => {
     );
   });
 
+  it("fails its first declaration naming the folder and what to do when it cannot make it", () => {
+    const peers = deploymentPeers(ENGINE, join(root, "not-a-folder"), process.pid);
+    writeFileSync(join(root, "not-a-folder"), "");
+    const folder = join(root, "not-a-folder", "127.0.0.1_40123");
+    expect(() => peers?.publish("logs", PLUGIN_LOGS)).toThrow(
+      `Cannot tell the deployment's other provider processes which buckets this one declares, through ${folder}: ENOTDIR: not a directory, mkdir '${folder}'. Make the system's temporary folder writable (or set TMPDIR to a writable folder).`,
+    );
+  });
+
   it("is none for a process that serves no engine", () => {
     expect([
       deploymentPeers(undefined, root),
