@@ -158,9 +158,17 @@ function unary<Request, Response>(
   };
 }
 
+/** The answer to a call of the protocol that this plugin, of one custom resource, does not serve. */
+function notServed(name: string): Partial<grpc.StatusObject> {
+  return {
+    code: grpc.status.UNIMPLEMENTED,
+    details: `The ossencryption provider does not serve ${name}: it has one custom resource, BucketEncryption.`,
+  };
+}
+
 function unimplemented(name: string): grpc.handleUnaryCall<unknown, never> {
   return (_call, callback) => {
-    callback({ code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented` });
+    callback(notServed(name));
   };
 }
 
@@ -349,7 +357,7 @@ function service(
     getMapping: unimplemented("GetMapping"),
     getMappings: unimplemented("GetMappings"),
     list: (call) => {
-      call.emit("error", { code: grpc.status.UNIMPLEMENTED, details: "List is not implemented" });
+      call.emit("error", notServed("List"));
     },
   };
 }

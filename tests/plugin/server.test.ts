@@ -225,6 +225,8 @@ describe("the plugin", () => {
     expect(info.getVersion()).toBe("9.9.9");
     await expect(rpc.invoke(new provproto.InvokeRequest())).rejects.toMatchObject({
       code: grpc.status.UNIMPLEMENTED,
+      details:
+        "The ossencryption provider does not serve Invoke: it has one custom resource, BucketEncryption.",
     });
   });
 });
