@@ -3,8 +3,9 @@
  * keeps what they build outside the repository.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 
 /**
  * Where a tool built for this project is cached: under `$XDG_CACHE_HOME` (or `~/.cache`), outside
@@ -54,4 +55,49 @@ export function run(
       }
     });
   });
+}
+
+/** A tool this project builds with Go and keeps in the tool cache. */
+export interface GoBuiltTool {
+  /** The tool as messages name it, e.g. "ossutil v1.7.19". */
+  readonly name: string;
+  /** Where the built tool is kept. */
+  readonly target: string;
+  /** The rest of the progress line of a build, e.g. "from the Go module proxy (first run only)". */
+  readonly building: string;
+  /** Builds the tool into `output`, with `scratch` an empty temporary folder of its own. */
+  readonly build: (output: string, scratch: string) => Promise<void>;
+}
+
+/**
+ * Provides `tool`: the cached build, else a build with Go, written beside the target and moved
+ * into place only once complete, so that an interrupted build leaves no half-written tool.
+ * Returns the tool's path.
+ *
+ * @throws Error naming the tool and its path when it is not built and go is not available.
+ */
+export async function ensureGoBuiltTool(
+  tool: GoBuiltTool,
+  log: (line: string) => void,
+): Promise<string> {
+  const { name, target } = tool;
+  if (existsSync(target)) {
+    return target;
+  }
+  if (!hasCommand("go", "version")) {
+    throw new Error(`${name} is not in ${target}, and go (to build it) is not available.`);
+  }
+  log(`Building ${name} ${tool.building}`);
+  const started = Date.now();
+  mkdirSync(dirname(target), { recursive: true });
+  const staged = `${target}.partial`;
+  const scratch = mkdtempSync(join(tmpdir(), "go-build-"));
+  try {
+    await tool.build(staged, scratch);
+    renameSync(staged, target);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  log(`  built in ${Math.round((Date.now() - started) / 1000)} s into ${target}`);
+  return target;
 }

@@ -5,9 +5,9 @@
  * programs take it from. The generator is built once per version of its source and cached.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { hasCommand, run, toolCache } from "./commands";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ensureGoBuiltTool, run, toolCache } from "./commands";
 import { REPOSITORY } from "./localStack";
 
 const SOURCE = join(REPOSITORY, "tooling/sdkgen");
@@ -28,24 +28,18 @@ export function sdkgenPath(): string {
 }
 
 /** Provides the generator: the cached build, else a build with Go. Returns its path. */
-export async function ensureSdkgen(log: (line: string) => void = console.log): Promise<string> {
-  const target = sdkgenPath();
-  if (existsSync(target)) {
-    return target;
-  }
-  if (!hasCommand("go", "version")) {
-    throw new Error(
-      `The Go SDK generator is not in ${target}, and go (to build it) is not available.`,
-    );
-  }
-  log("Building the Go SDK generator over Pulumi pkg/v3 (first run only; ~1 minute)");
-  const started = Date.now();
-  mkdirSync(dirname(target), { recursive: true });
-  const staged = `${target}.partial`;
-  await run("go", ["build", "-trimpath", "-o", staged, "."], SOURCE, log);
-  renameSync(staged, target);
-  log(`  built in ${Math.round((Date.now() - started) / 1000)} s`);
-  return target;
+export function ensureSdkgen(log: (line: string) => void = console.log): Promise<string> {
+  return ensureGoBuiltTool(
+    {
+      name: "the Go SDK generator",
+      target: sdkgenPath(),
+      building: "over Pulumi pkg/v3 (first run only; ~1 minute)",
+      build: async (output) => {
+        await run("go", ["build", "-trimpath", "-o", output, "."], SOURCE, log);
+      },
+    },
+    log,
+  );
 }
 
 /** The plugin's version: the package's. */

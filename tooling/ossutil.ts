@@ -5,10 +5,9 @@
  * of that exact version is not, so the module is downloaded and built in a copy of its folder
  * (the module cache is read-only).
  */
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { hasCommand, run, toolCache } from "./commands";
+import { chmodSync, cpSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { ensureGoBuiltTool, run, toolCache } from "./commands";
 
 /** The ossutil release the tests drive: the 1.x line, built on the OSS Go SDK v1. */
 export const OSSUTIL_VERSION = "1.7.19";
@@ -21,38 +20,34 @@ export function ossutilPath(): string {
 }
 
 /** Provides ossutil: the cached build, else a build from the Go module proxy. Returns its path. */
-export async function ensureOssutil(log: (line: string) => void = console.log): Promise<string> {
-  const target = ossutilPath();
-  if (existsSync(target)) {
-    return target;
-  }
-  if (!hasCommand("go", "version")) {
-    throw new Error(
-      `ossutil v${OSSUTIL_VERSION} is not in ${target}, and go (to build it) is not available.`,
-    );
-  }
-  log(`Building ossutil v${OSSUTIL_VERSION} from the Go module proxy (first run only; ~1 minute)`);
-  const started = Date.now();
-  const scratch = mkdtempSync(join(tmpdir(), "ossutil-build-"));
-  try {
-    const info = JSON.parse(
-      await run("go", ["mod", "download", "-json", `${MODULE}@v${OSSUTIL_VERSION}`], scratch, log),
-    ) as { Dir: string };
-    const source = join(scratch, "source");
-    cpSync(info.Dir, source, { recursive: true });
-    chmodSync(source, 0o755);
-    for (const file of ["go.mod", "go.sum"]) {
-      chmodSync(join(source, file), 0o644);
-    }
-    const built = join(scratch, "ossutil");
-    await run("go", ["build", "-trimpath", "-o", built, "."], source, log, { GOFLAGS: "-mod=mod" });
-    mkdirSync(dirname(target), { recursive: true });
-    renameSync(built, target);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  log(`Built ossutil in ${Math.round((Date.now() - started) / 1000)} s into ${target}`);
-  return target;
+export function ensureOssutil(log: (line: string) => void = console.log): Promise<string> {
+  return ensureGoBuiltTool(
+    {
+      name: `ossutil v${OSSUTIL_VERSION}`,
+      target: ossutilPath(),
+      building: "from the Go module proxy (first run only; ~1 minute)",
+      build: async (output, scratch) => {
+        const info = JSON.parse(
+          await run(
+            "go",
+            ["mod", "download", "-json", `${MODULE}@v${OSSUTIL_VERSION}`],
+            scratch,
+            log,
+          ),
+        ) as { Dir: string };
+        const source = join(scratch, "source");
+        cpSync(info.Dir, source, { recursive: true });
+        chmodSync(source, 0o755);
+        for (const file of ["go.mod", "go.sum"]) {
+          chmodSync(join(source, file), 0o644);
+        }
+        await run("go", ["build", "-trimpath", "-o", output, "."], source, log, {
+          GOFLAGS: "-mod=mod",
+        });
+      },
+    },
+    log,
+  );
 }
 
 /**

@@ -25,7 +25,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join } from "node:path";
-import { hasCommand, run, toolCache } from "./commands";
+import { ensureGoBuiltTool, hasCommand, run, toolCache } from "./commands";
 
 /** The Pulumi CLI version this project pins. */
 export const PULUMI_VERSION = "3.274.1";
@@ -243,27 +243,16 @@ async function goBuild(
 
 /** Builds the language hosts missing from `binDir` (the cache's), each once. */
 async function ensureLanguageHosts(binDir: string, log: (line: string) => void): Promise<void> {
-  const missing = LANGUAGE_HOSTS.filter((host) => !existsSync(join(binDir, host.binary)));
-  if (missing.length === 0) {
-    return;
-  }
-  if (!hasCommand("go", "version")) {
-    throw new Error(
-      `${missing.map((host) => host.binary).join(" and ")} missing from ${binDir}, and go (to build them) is not available.`,
+  for (const host of LANGUAGE_HOSTS) {
+    await ensureGoBuiltTool(
+      {
+        name: `${host.binary} v${host.version}`,
+        target: join(binDir, host.binary),
+        building: "from the Go module proxy (first run only)",
+        build: (output, scratch) => goBuild(host, output, scratch, log),
+      },
+      log,
     );
-  }
-  const scratch = mkdtempSync(join(tmpdir(), "pulumi-hosts-"));
-  try {
-    for (const host of missing) {
-      const started = Date.now();
-      log(`Building ${host.binary} v${host.version} from the Go module proxy (first run only)`);
-      const staged = join(scratch, host.binary);
-      await goBuild(host, staged, scratch, log);
-      renameSync(staged, join(binDir, host.binary));
-      log(`  built in ${Math.round((Date.now() - started) / 1000)} s`);
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
