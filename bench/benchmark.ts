@@ -24,16 +24,11 @@ import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "local-oss-endpoint";
 import type { BucketEncryptionOutputs } from "../provider/core/inputs";
 import { BucketEncryptionProvider } from "../provider/dynamic/provider";
-import type { ConfigMap } from "@pulumi/pulumi/automation";
-import {
-  createLocalStack,
-  emulatorConfig,
-  pluginEmulatorConfig,
-  REPOSITORY,
-  startEmulatorWithBuckets,
-} from "../tooling/localStack";
+import { createLocalStack, REPOSITORY } from "../tooling/localStack";
 import { ensurePulumiCli, type PulumiCli } from "../tooling/pulumiCli";
 import { aliOssClient } from "../tooling/aliOssClient";
+import { compareWithBaseline } from "./baseline";
+import { emulatorWithBuckets, stackConfig } from "./benchStacks";
 import { type DataDirFigures, dataDirReport, measureDataDir } from "./emulatorStorage";
 import { measurePerRead, type PerReadFigures, perReadReport } from "./perRead";
 import {
@@ -77,21 +72,6 @@ const TARGET_RATIO: Readonly<Record<"dynamic" | "plugin", number>> = {
 };
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
-
-/** An emulator with buckets bench-0 ... bench-(count-1), as the benchmark programs name them. */
-function emulatorWithBuckets(count: number): Promise<OssEmulator> {
-  return startEmulatorWithBuckets(Array.from({ length: count }, (_, index) => `bench-${index}`));
-}
-
-/** The same config for every variant: the count, the rule, both front-ends' provider config. */
-function stackConfig(oss: OssEmulator, count: number): ConfigMap {
-  return {
-    count: { value: String(count) },
-    sseAlgorithm: { value: "AES256" },
-    ...emulatorConfig(oss),
-    ...pluginEmulatorConfig(oss),
-  };
-}
 
 /** A stack of `variant` for N = `count` resources against `oss`. */
 async function benchStack(cli: PulumiCli, variant: Variant, oss: OssEmulator, count: number) {
@@ -303,6 +283,16 @@ async function main(): Promise<void> {
   if (process.argv.includes("emulator")) {
     // `npm run bench -- emulator`: only the data directory section, printed, BENCHMARKS.md kept.
     log(dataDirReport(await measureDataDir()).join("\n"));
+    return;
+  }
+  const baseline = process.argv.indexOf("baseline");
+  if (baseline !== -1) {
+    // `npm run bench -- baseline <git ref>`: only this checkout against the ref, printed.
+    const ref = process.argv[baseline + 1];
+    if (ref === undefined) {
+      throw new Error("npm run bench -- baseline <git ref>: name the commit to compare with");
+    }
+    log((await compareWithBaseline(await ensurePulumiCli(log), ref)).join("\n"));
     return;
   }
   const started = new Date();

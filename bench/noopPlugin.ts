@@ -5,15 +5,18 @@
  * the same way, so that the difference between the two is what the plugin's handlers, validation
  * and OSS calls cost.
  */
+import { engineAddressOf } from "../provider/engineAddress";
 import { type ProviderHandlers, serveProvider } from "../provider/plugin/providerServer";
 
 /** Resources of type `benchnoop:index:Resource` that keep their inputs and call nothing. */
 const NOOP: ProviderHandlers = {
   version: "0.0.1",
+  resourceTypes: ["benchnoop:index:Resource"],
+  attach: () => undefined,
   schema: () => JSON.stringify({ name: "benchnoop", version: "0.0.1", resources: {} }),
   checkConfig: (_olds, news) => ({ inputs: news, failures: [] }),
   configure: () => undefined,
-  check: ({ news }) => ({ inputs: news, failures: [] }),
+  check: ({ news }) => Promise.resolve({ inputs: news, failures: [] }),
   diff: () => ({ changes: {}, replaces: [], deleteBeforeReplace: false }),
   create: ({ properties }) => Promise.resolve({ id: String(properties.bucket), properties }),
   read: ({ id, properties }) =>
@@ -22,7 +25,7 @@ const NOOP: ProviderHandlers = {
   delete: () => Promise.resolve(),
 };
 
-serveProvider(NOOP, process.argv[2]).then(
+serveProvider(NOOP, engineAddressOf(process.argv.slice(2))).then(
   ({ port }) => {
     process.stdout.write(`${port}\n`);
   },

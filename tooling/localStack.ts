@@ -70,6 +70,8 @@ export interface LocalStackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How the temporary copy's node_modules holds this package; `registry` unless given. */
   readonly packageLayout?: PackageLayout;
+  /** Where the built package to install is (see `installPackage`); this repository unless given. */
+  readonly packageRoot?: string;
   /** Skip type checking the program (ts-node transpile-only): faster, for repeated runs. */
   readonly transpileOnly?: boolean;
 }
@@ -138,9 +140,14 @@ const COPIED_WITH_PACKAGE = "@pulumi";
 /**
  * Gives `workDir` a node_modules that holds this package in `layout`, with every other package
  * of the repository's node_modules beside it (linked, except @pulumi, which is copied so that it
- * sees the package as in a user's node_modules). Returns the package's folder.
+ * sees the package as in a user's node_modules). Returns the package's folder. `packageRoot` is
+ * where the built package to install is (a checkout with its dist): this repository unless given.
  */
-export function installPackage(workDir: string, layout: "registry" | "link"): string {
+export function installPackage(
+  workDir: string,
+  layout: "registry" | "link",
+  packageRoot: string = REPOSITORY,
+): string {
   const modules = join(workDir, "node_modules");
   const installed = join(modules, PACKAGE_NAME);
   if (layout === "link") {
@@ -148,7 +155,7 @@ export function installPackage(workDir: string, layout: "registry" | "link"): st
     return installed;
   }
   mkdirSync(modules);
-  const manifest = JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")) as {
+  const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as {
     files: string[];
     bin: Record<string, string>;
   };
@@ -164,7 +171,7 @@ export function installPackage(workDir: string, layout: "registry" | "link"): st
   }
   // The negated patterns only exclude test files, which the build does not emit.
   for (const published of ["package.json", ...manifest.files.filter((f) => !f.startsWith("!"))]) {
-    cpSync(join(REPOSITORY, published), join(installed, published), { recursive: true });
+    cpSync(join(packageRoot, published), join(installed, published), { recursive: true });
   }
   for (const command of Object.values(manifest.bin)) {
     chmodSync(join(installed, command), 0o755);
@@ -216,7 +223,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     cpSync(source, workDir, { recursive: true });
     rebaseGoReplaces(workDir, source);
     if (options.packageLayout !== "none") {
-      installPackage(workDir, options.packageLayout ?? "registry");
+      installPackage(workDir, options.packageLayout ?? "registry", options.packageRoot);
     }
   }
   const stateDir = join(root, "state");

@@ -1,4 +1,4 @@
-import { DeploymentBuckets, duplicateBucketMessage } from "./deploymentBuckets";
+import { DeploymentBuckets, duplicateBucketMessage, nameOfUrn } from "./deploymentBuckets";
 import type { EncryptionRule } from "./encryptionRule";
 
 const KMS: EncryptionRule = { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" };
@@ -47,7 +47,13 @@ describe("DeploymentBuckets", () => {
 });
 
 describe("duplicateBucketMessage", () => {
-  const plugin = (name: string) => ({ id: name, name, frontEnd: "ossencryption plugin" });
+  const urn = (name: string, type = "ossencryption:index:BucketEncryption") =>
+    `urn:pulumi:test::project::${type}::${name}`;
+  const plugin = (name: string, type?: string) => ({
+    urn: urn(name, type),
+    name,
+    provider: "ossencryption plugin",
+  });
 
   it("names both resources and the bucket", () => {
     expect(duplicateBucketMessage("logs", plugin("a"), plugin("b"))).toBe(
@@ -55,11 +61,35 @@ describe("duplicateBucketMessage", () => {
     );
   });
 
-  it("names each resource's front-end when the two differ, and a resource it cannot name by its front-end", () => {
+  it("names each resource's provider when the two differ, and a resource whose URN is unknown", () => {
     expect(
-      duplicateBucketMessage("logs", { id: "dynamic", frontEnd: "dynamic provider" }, plugin("b")),
+      duplicateBucketMessage(
+        "logs",
+        { urn: "", name: "", provider: "dynamic provider" },
+        plugin("b"),
+      ),
     ).toBe(
       'BucketEncryption "b" of the ossencryption plugin declares bucket "logs", which a BucketEncryption of the dynamic provider already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).',
     );
+  });
+
+  it("names two resources of the same name by their URNs", () => {
+    const first = plugin("encryption", "acme:index:Logs$ossencryption:index:BucketEncryption");
+    const second = plugin("encryption", "acme:index:Archive$ossencryption:index:BucketEncryption");
+    expect(duplicateBucketMessage("logs", first, second)).toBe(
+      'BucketEncryption urn:pulumi:test::project::acme:index:Archive$ossencryption:index:BucketEncryption::encryption declares bucket "logs", which BucketEncryption urn:pulumi:test::project::acme:index:Logs$ossencryption:index:BucketEncryption::encryption already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).',
+    );
+  });
+});
+
+describe("nameOfUrn", () => {
+  it.each([
+    ["urn:pulumi:test::project::ossencryption:index:BucketEncryption::logs", "logs"],
+    [
+      "urn:pulumi:test::project::acme:index:Logs$pulumi-nodejs:dynamic/oss:BucketEncryption::a::b",
+      "a::b",
+    ],
+  ])("reads the name of %s", (urn, name) => {
+    expect(nameOfUrn(urn)).toBe(name);
   });
 });

@@ -6,9 +6,10 @@
  * (`pulumi up --replace`, `replaceOnChanges`) or a rename without an alias makes the engine create
  * one resource and delete another that name the same bucket: create first by default, delete first
  * with `deleteBeforeReplace`. The engine checks every resource the program declares before it runs
- * any delete of a resource the program no longer declares (or that a replace condemned), and one
- * provider process serves the whole deployment. So when a delete runs, the buckets checked so far
- * are the buckets live resources declare, and their rules are not the deleted resource's to remove.
+ * any delete of a resource the program no longer declares (or that a replace condemned). So when a
+ * delete runs, the buckets checked so far by the same provider process are the buckets live
+ * resources declare, and their rules are not the deleted resource's to remove; the buckets of the
+ * deployment's other provider processes are shared through `deploymentDeclarations`.
  */
 import { type EncryptionRule, rulesEqual } from "./encryptionRule";
 
@@ -71,34 +72,48 @@ export class DeploymentBuckets {
   }
 }
 
-/** The front-ends' names in messages about the buckets their resources declare. */
-export const FRONT_END_NAMES = {
+/** The names of the two providers of `BucketEncryption` in messages. */
+export const PROVIDER_NAMES = {
   dynamic: "dynamic provider",
   plugin: "ossencryption plugin",
 } as const;
 
-/** A resource that declares a bucket, as far as its front-end knows it. */
-export interface Declarer {
-  /** What tells two resources apart: the URN, or what stands for it where the URN is unknown. */
-  readonly id: string;
-  /** The resource's name, where the front-end knows it (the dynamic provider's calls do not). */
-  readonly name?: string;
-  /** The front-end that serves it: one of `FRONT_END_NAMES`. */
-  readonly frontEnd: string;
+/** A resource that declares a bucket. */
+export interface DeclaringResource {
+  /** The resource's URN: what tells two resources apart. */
+  readonly urn: string;
+  /** The resource's name in the program. */
+  readonly name: string;
+  /** The provider that serves it: one of `PROVIDER_NAMES`. */
+  readonly provider: string;
+}
+
+/**
+ * The name part of a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`): everything after the
+ * third `::`, as the engine reads it (a name may itself hold `::`).
+ */
+export function nameOfUrn(urn: string): string {
+  return urn.split("::").slice(3).join("::");
 }
 
 /**
  * The message for two resources of one deployment that declare the same bucket: a bucket holds
  * one rule, so the second would silently overwrite the first. Each resource is named by its
- * front-end too when the two differ.
+ * provider too when the two differ, and by its URN when the two have the same name.
  */
-export function duplicateBucketMessage(bucket: string, first: Declarer, second: Declarer): string {
-  const describe = (declarer: Declarer): string => {
-    const resource =
-      declarer.name === undefined ? "a BucketEncryption" : `BucketEncryption "${declarer.name}"`;
-    return first.frontEnd === second.frontEnd
-      ? resource
-      : `${resource} of the ${declarer.frontEnd}`;
+export function duplicateBucketMessage(
+  bucket: string,
+  first: DeclaringResource,
+  second: DeclaringResource,
+): string {
+  const describe = (resource: DeclaringResource): string => {
+    const named =
+      resource.urn === ""
+        ? "a BucketEncryption"
+        : first.name === second.name
+          ? `BucketEncryption ${resource.urn}`
+          : `BucketEncryption "${resource.name}"`;
+    return first.provider === second.provider ? named : `${named} of the ${resource.provider}`;
   };
   return `${describe(second)} declares bucket "${bucket}", which ${describe(first)} already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).`;
 }

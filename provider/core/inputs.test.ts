@@ -1,6 +1,8 @@
 import {
+  type BucketEncryptionInputs,
   bucketNameProblem,
   checkInputs,
+  checkStoredOutputs,
   INPUT_PROPERTIES,
   type InputFailure,
   ruleOf,
@@ -169,43 +171,43 @@ describe("checkInputs names the property and what is allowed", () => {
       "a 2-character bucket",
       { bucket: "ab", sseAlgorithm: "AES256" },
       "bucket",
-      'bucket must be 3 to 63 characters long; got 2 ("ab")',
+      "bucket must be 3 to 63 characters long; got 2",
     ],
     [
       "a 64-character bucket",
       { bucket: "b".repeat(64), sseAlgorithm: "AES256" },
       "bucket",
-      `bucket must be 3 to 63 characters long; got 64 ("${"b".repeat(64)}")`,
+      "bucket must be 3 to 63 characters long; got 64",
     ],
     [
       "an upper-case bucket",
       { bucket: "MyBucket", sseAlgorithm: "AES256" },
       "bucket",
-      'bucket may contain only lowercase letters, digits and hyphens; got "MyBucket"',
+      "bucket may contain only lowercase letters, digits and hyphens",
     ],
     [
       "a bucket with an underscore",
       { bucket: "my_bucket", sseAlgorithm: "AES256" },
       "bucket",
-      'bucket may contain only lowercase letters, digits and hyphens; got "my_bucket"',
+      "bucket may contain only lowercase letters, digits and hyphens",
     ],
     [
       "a bucket with a path",
       { bucket: "../etc/passwd", sseAlgorithm: "AES256" },
       "bucket",
-      'bucket may contain only lowercase letters, digits and hyphens; got "../etc/passwd"',
+      "bucket may contain only lowercase letters, digits and hyphens",
     ],
     [
       "a bucket starting with a hyphen",
       { bucket: "-logs", sseAlgorithm: "AES256" },
       "bucket",
-      'bucket must start and end with a lowercase letter or digit; got "-logs"',
+      "bucket must start and end with a lowercase letter or digit",
     ],
     [
       "a bucket ending with a hyphen",
       { bucket: "logs-", sseAlgorithm: "AES256" },
       "bucket",
-      'bucket must start and end with a lowercase letter or digit; got "logs-"',
+      "bucket must start and end with a lowercase letter or digit",
     ],
     [
       "a missing algorithm",
@@ -217,37 +219,37 @@ describe("checkInputs names the property and what is allowed", () => {
       "an unknown algorithm",
       { bucket: "logs", sseAlgorithm: "AES128" },
       "sseAlgorithm",
-      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "AES128"',
+      "sseAlgorithm must be one of AES256, KMS, SM4 (any letter case)",
     ],
     [
       "an empty algorithm",
       { bucket: "logs", sseAlgorithm: "" },
       "sseAlgorithm",
-      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got ""',
+      "sseAlgorithm must be one of AES256, KMS, SM4 (any letter case)",
     ],
     [
       "an algorithm spelt with the long s (U+017F), which Unicode upper-cases to S",
       { bucket: "logs", sseAlgorithm: "\u017Fm4" },
       "sseAlgorithm",
-      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "\u017Fm4"',
+      "sseAlgorithm must be one of AES256, KMS, SM4 (any letter case)",
     ],
     [
       "an algorithm ending in the long s",
       { bucket: "logs", sseAlgorithm: "km\u017F" },
       "sseAlgorithm",
-      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "km\u017F"',
+      "sseAlgorithm must be one of AES256, KMS, SM4 (any letter case)",
     ],
     [
       "data encryption spelt with the long s",
       { bucket: "logs", sseAlgorithm: "KMS", kmsDataEncryption: "\u017Fm4" },
       "kmsDataEncryption",
-      'kmsDataEncryption must be one of SM4 (any letter case); got "\u017Fm4"',
+      "kmsDataEncryption must be one of SM4 (any letter case)",
     ],
     [
       "a signature version with the Kelvin sign (U+212A), which Unicode lower-cases to k",
       { bucket: "logs", sseAlgorithm: "AES256", signatureVersion: "v\u212A" },
       "signatureVersion",
-      'signatureVersion must be one of "v4", "v1"; got "v\u212A"',
+      'signatureVersion must be one of "v4", "v1"',
     ],
     [
       "a boolean algorithm",
@@ -259,25 +261,25 @@ describe("checkInputs names the property and what is allowed", () => {
       "a key id beside AES256",
       { bucket: "logs", sseAlgorithm: "AES256", kmsMasterKeyId: "key-1" },
       "kmsMasterKeyId",
-      "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is AES256)",
+      "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS",
     ],
     [
       "a key id beside SM4",
       { bucket: "logs", sseAlgorithm: "sm4", kmsMasterKeyId: "key-1" },
       "kmsMasterKeyId",
-      "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is SM4)",
+      "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS",
     ],
     [
       "data encryption beside AES256",
       { bucket: "logs", sseAlgorithm: "AES256", kmsDataEncryption: "SM4" },
       "kmsDataEncryption",
-      "kmsDataEncryption applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is AES256)",
+      "kmsDataEncryption applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS",
     ],
     [
       "data encryption other than SM4",
       { bucket: "logs", sseAlgorithm: "KMS", kmsDataEncryption: "AES256" },
       "kmsDataEncryption",
-      'kmsDataEncryption must be one of SM4 (any letter case); got "AES256"',
+      "kmsDataEncryption must be one of SM4 (any letter case)",
     ],
     [
       "a key id with XML in it",
@@ -307,25 +309,25 @@ describe("checkInputs names the property and what is allowed", () => {
       "a region name instead of an id",
       { bucket: "logs", sseAlgorithm: "AES256", region: "Hangzhou" },
       "region",
-      'region must be a region id such as cn-hangzhou or ap-southeast-1; got "Hangzhou"',
+      "region must be a region id such as cn-hangzhou or ap-southeast-1",
     ],
     [
       "signature version v2",
       { bucket: "logs", sseAlgorithm: "AES256", signatureVersion: "v2" },
       "signatureVersion",
-      'signatureVersion must be one of "v4", "v1"; got "v2"',
+      'signatureVersion must be one of "v4", "v1"',
     ],
     [
       "an unknown onExisting mode",
       { bucket: "logs", sseAlgorithm: "AES256", onExisting: "skip" },
       "onExisting",
-      'onExisting must be one of "overwrite", "fail"; got "skip"',
+      'onExisting must be one of "overwrite", "fail"',
     ],
     [
       "onDelete in upper case",
       { bucket: "logs", sseAlgorithm: "AES256", onDelete: "RESTORE" },
       "onDelete",
-      'onDelete must be one of "remove", "restore"; got "RESTORE"',
+      'onDelete must be one of "remove", "restore"',
     ],
     [
       "a misspelt property",
@@ -368,12 +370,12 @@ describe("checkInputs names the property and what is allowed", () => {
 
   it("reports every invalid property at once", () => {
     expect(failuresOf({ bucket: "A", sseAlgorithm: "DES", onDelete: "keep" })).toStrictEqual([
-      { property: "bucket", reason: 'bucket must be 3 to 63 characters long; got 1 ("A")' },
+      { property: "bucket", reason: "bucket must be 3 to 63 characters long; got 1" },
       {
         property: "sseAlgorithm",
-        reason: 'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "DES"',
+        reason: "sseAlgorithm must be one of AES256, KMS, SM4 (any letter case)",
       },
-      { property: "onDelete", reason: 'onDelete must be one of "remove", "restore"; got "keep"' },
+      { property: "onDelete", reason: 'onDelete must be one of "remove", "restore"' },
     ]);
   });
 
@@ -388,19 +390,26 @@ describe("checkInputs names the property and what is allowed", () => {
     ).toStrictEqual(["kmsMasterKeyId", "kmsDataEncryption"]);
   });
 
-  it("echoes a value as written, not as upper-cased", () => {
-    const [failure] = failuresOf({ bucket: "logs", sseAlgorithm: "aes-256" });
-    expect(failure?.reason).toBe(
-      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "aes-256"',
-    );
-  });
-
-  it("cuts a long echoed value to 64 characters", () => {
-    const [failure] = failuresOf({ bucket: "logs", sseAlgorithm: "X".repeat(500) });
-    expect(failure?.reason).toBe(
-      `sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "${"X".repeat(64)}…"`,
-    );
-  });
+  it.each([
+    ["bucket", "My_Secret_Bucket"],
+    ["sseAlgorithm", "secret-algorithm"],
+    ["kmsDataEncryption", "secret-data-encryption"],
+    ["region", "secret_region"],
+    ["signatureVersion", "secret-version"],
+    ["onExisting", "secret-mode"],
+    ["onDelete", "secret-mode"],
+  ])(
+    "does not quote an invalid %s, which may be a secret (the engine prints it, hidden if so)",
+    (property, value) => {
+      const failures = failuresOf({
+        bucket: "logs",
+        sseAlgorithm: "KMS",
+        [property]: value,
+      });
+      expect(failures.map((failure) => failure.property)).toStrictEqual([property]);
+      expect(JSON.stringify(failures)).not.toContain(value);
+    },
+  );
 });
 
 describe("checkInputs tolerates values not known during preview", () => {
@@ -438,7 +447,7 @@ describe("checkInputs tolerates values not known during preview", () => {
     expect(failuresOf({ bucket: UNKNOWN_VALUE, sseAlgorithm: "RSA" })).toStrictEqual([
       {
         property: "sseAlgorithm",
-        reason: 'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "RSA"',
+        reason: "sseAlgorithm must be one of AES256, KMS, SM4 (any letter case)",
       },
     ]);
   });
@@ -463,15 +472,77 @@ describe("bucketNameProblem", () => {
 
 describe("ruleOf", () => {
   it("takes only the rule fields, without absent ones", () => {
+    const inputs: BucketEncryptionInputs = {
+      bucket: "logs",
+      sseAlgorithm: "KMS",
+      kmsDataEncryption: "SM4",
+      signatureVersion: "v4",
+      onExisting: "overwrite",
+      onDelete: "remove",
+    };
+    expect(ruleOf(inputs)).toStrictEqual({ sseAlgorithm: "KMS", kmsDataEncryption: "SM4" });
+  });
+});
+
+describe("checkInputs for a create or update, which needs every value", () => {
+  it("refuses a value not known yet, naming it", () => {
     expect(
-      ruleOf({
-        bucket: "logs",
-        sseAlgorithm: "KMS",
-        kmsDataEncryption: "SM4",
-        signatureVersion: "v4",
-        onExisting: "overwrite",
-        onDelete: "remove",
+      checkInputs({ bucket: UNKNOWN_VALUE, sseAlgorithm: "AES256" }, { allowUnknowns: false }),
+    ).toStrictEqual({
+      ok: false,
+      failures: [
+        {
+          property: "bucket",
+          reason: "bucket is not known yet; only a preview may leave an input unknown",
+        },
+      ],
+    });
+  });
+});
+
+describe("checkStoredOutputs", () => {
+  const STORED = { bucket: "logs", sseAlgorithm: "KMS", ...DEFAULTS };
+
+  it("takes the outputs an earlier operation wrote, leaving out keys it does not know", () => {
+    expect(
+      checkStoredOutputs({
+        ...STORED,
+        priorRule: { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" },
+        location: { region: "cn-hangzhou", endpoint: "http://127.0.0.1:9000" },
+        __provider: "exports.handler = ...",
+        somethingOlder: 1,
       }),
-    ).toStrictEqual({ sseAlgorithm: "KMS", kmsDataEncryption: "SM4" });
+    ).toStrictEqual({
+      ok: true,
+      outputs: {
+        ...STORED,
+        priorRule: { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" },
+        location: { region: "cn-hangzhou", endpoint: "http://127.0.0.1:9000" },
+      },
+    });
+  });
+
+  it.each([
+    [
+      "a prior rule with a key id beside AES256",
+      { priorRule: { sseAlgorithm: "AES256", kmsMasterKeyId: "k" } },
+      "priorRule.kmsMasterKeyId",
+    ],
+    [
+      "a location without an endpoint",
+      { location: { region: "cn-hangzhou" } },
+      "location.endpoint",
+    ],
+    [
+      "a location at a file URL",
+      { location: { region: "cn-hangzhou", endpoint: "file:///etc/passwd" } },
+      "location.endpoint",
+    ],
+    ["a bucket not known", { bucket: UNKNOWN_VALUE }, "bucket"],
+  ])("refuses %s, naming the property", (_case, change, property) => {
+    const outcome = checkStoredOutputs({ ...STORED, ...change });
+    expect(outcome.ok ? [] : outcome.failures.map((failure) => failure.property)).toStrictEqual([
+      property,
+    ]);
   });
 });

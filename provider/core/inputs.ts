@@ -17,6 +17,13 @@ import {
 /** The value Pulumi passes for an input that is not known yet (during preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/**
+ * The properties a dynamic resource carries besides its inputs: the engine's serialized provider,
+ * and the resource's URN, which the program passes because the dynamic provider protocol gives a
+ * provider's check no URN. Neither is an input: `checkInputs` ignores them.
+ */
+export const DYNAMIC_RESOURCE_PROPERTIES = { provider: "__provider", urn: "__urn" } as const;
+
 /** What `create` does when the bucket already has a rule. */
 export const ON_EXISTING_MODES = ["overwrite", "fail"] as const;
 /** What `delete` does with the bucket's rule. */
@@ -101,8 +108,8 @@ const KMS_KEY_ID_MAX_LENGTH = 256;
 const REGION_ID = /^(?:oss-)?([a-z]{2,}(?:-[a-z0-9]+)+)$/;
 const REGION_ID_MAX_LENGTH = 64;
 
-/** Echoed values are cut to this length so a hostile input cannot flood a message. */
-const ECHO_MAX_LENGTH = 64;
+/** Values quoted in messages are cut to this length so a hostile input cannot flood one. */
+const QUOTE_MAX_LENGTH = 64;
 
 const DEFAULTS = {
   signatureVersion: "v4",
@@ -110,9 +117,12 @@ const DEFAULTS = {
   onDelete: "remove",
 } as const satisfies Partial<BucketEncryptionInputs>;
 
-/** Quotes a user-supplied value for a message, shortened when long. */
-function echo(value: string): string {
-  const shown = value.length > ECHO_MAX_LENGTH ? `${value.slice(0, ECHO_MAX_LENGTH)}…` : value;
+/**
+ * Quotes a value for a message, shortened when long. Check failures quote no input: the engine
+ * prints the value beside the reason, hidden when it is a secret.
+ */
+export function quote(value: string): string {
+  const shown = value.length > QUOTE_MAX_LENGTH ? `${value.slice(0, QUOTE_MAX_LENGTH)}…` : value;
   return JSON.stringify(shown);
 }
 
@@ -143,7 +153,7 @@ function asciiLowerCase(text: string): string {
   return text.replace(/[A-Z]/g, (letter) => String.fromCharCode(letter.charCodeAt(0) + 32));
 }
 
-/** A choice among upper-case values in any ASCII letter case, stored upper case; errors echo the input. */
+/** A choice among upper-case values in any ASCII letter case, stored upper case. */
 function upperCaseChoice<const T extends readonly [string, ...string[]]>(
   property: string,
   choices: T,
@@ -151,7 +161,7 @@ function upperCaseChoice<const T extends readonly [string, ...string[]]>(
   const accepts = `one of ${choices.join(", ")} (any letter case)`;
   return stringInput(property, accepts)
     .refine((value) => choices.includes(asciiUpperCase(value)), {
-      error: (issue) => `${property} must be ${accepts}; got ${echo(String(issue.input))}`,
+      error: `${property} must be ${accepts}`,
     })
     .transform((value) => asciiUpperCase(value) as T[number]);
 }
@@ -161,9 +171,7 @@ function exactChoice<const T extends readonly [string, ...string[]]>(property: s
   const accepts = `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`;
   return stringInput(property, accepts).refine(
     (value): value is T[number] => choices.includes(value),
-    {
-      error: (issue) => `${property} must be ${accepts}; got ${echo(String(issue.input))}`,
-    },
+    { error: `${property} must be ${accepts}` },
   );
 }
 
@@ -178,13 +186,13 @@ function emptyAsAbsent<T extends z.ZodType>(schema: T) {
 /** The first problem with a bucket name, or undefined when OSS accepts it. */
 export function bucketNameProblem(name: string): string | undefined {
   if (name.length < BUCKET_NAME_LENGTH.min || name.length > BUCKET_NAME_LENGTH.max) {
-    return `bucket must be ${BUCKET_NAME_LENGTH.min} to ${BUCKET_NAME_LENGTH.max} characters long; got ${name.length} (${echo(name)})`;
+    return `bucket must be ${BUCKET_NAME_LENGTH.min} to ${BUCKET_NAME_LENGTH.max} characters long; got ${name.length}`;
   }
   if (!BUCKET_NAME_CHARACTERS.test(name)) {
-    return `bucket may contain only lowercase letters, digits and hyphens; got ${echo(name)}`;
+    return "bucket may contain only lowercase letters, digits and hyphens";
   }
   if (!BUCKET_NAME_ENDS.test(name)) {
-    return `bucket must start and end with a lowercase letter or digit; got ${echo(name)}`;
+    return "bucket must start and end with a lowercase letter or digit";
   }
   return undefined;
 }
@@ -225,8 +233,7 @@ const kmsMasterKeyIdSchema = stringInput("kmsMasterKeyId", "a KMS key id").refin
 
 const regionSchema = stringInput("region", "a region id such as cn-hangzhou")
   .refine((region) => region.length <= REGION_ID_MAX_LENGTH && REGION_ID.test(region), {
-    error: (issue) =>
-      `region must be a region id such as cn-hangzhou or ap-southeast-1; got ${echo(String(issue.input))}`,
+    error: "region must be a region id such as cn-hangzhou or ap-southeast-1",
   })
   .transform((region) => region.replace(/^oss-/, ""));
 
@@ -306,17 +313,40 @@ export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN_VALUE;
 }
 
+/** How `checkInputs` treats values not known yet. */
+export interface CheckOptions {
+  /**
+   * Whether a value not known yet passes (a check or diff during preview: kept as it is, and
+   * skipped by every rule that reads it) or fails (a create or update needs every value).
+   * Defaults to passing.
+   */
+  readonly allowUnknowns?: boolean;
+}
+
 /**
- * Validates and canonicalises the inputs a program declared.
- *
- * Values not known yet (preview) are kept as they are and skipped by every rule that reads them.
- * The engine's own `__provider` property is not an input and is ignored.
+ * Validates and canonicalises the inputs a program declared. The dynamic resource's own
+ * properties (`DYNAMIC_RESOURCE_PROPERTIES`) are not inputs and are ignored.
  */
-export function checkInputs(news: Readonly<Record<string, unknown>>): CheckOutcome {
-  const declared = Object.fromEntries(Object.entries(news).filter(([key]) => key !== "__provider"));
+export function checkInputs(
+  news: Readonly<Record<string, unknown>>,
+  { allowUnknowns = true }: CheckOptions = {},
+): CheckOutcome {
+  const ignored: readonly string[] = Object.values(DYNAMIC_RESOURCE_PROPERTIES);
+  const declared = Object.fromEntries(
+    Object.entries(news).filter(([key]) => !ignored.includes(key)),
+  );
   const unknownKeys = Object.keys(declared).filter(
     (key) => key in inputFieldsSchema.shape && isUnknown(declared[key]),
   );
+  if (!allowUnknowns && unknownKeys.length > 0) {
+    return {
+      ok: false,
+      failures: unknownKeys.map((property) => ({
+        property,
+        reason: `${property} is not known yet; only a preview may leave an input unknown`,
+      })),
+    };
+  }
   const known = Object.fromEntries(
     Object.entries(declared).filter(([key]) => !unknownKeys.includes(key)),
   );
@@ -339,6 +369,57 @@ export function checkInputs(news: Readonly<Record<string, unknown>>): CheckOutco
   return { ok: true, inputs };
 }
 
+const storedSchema = z.object({
+  priorRule: z
+    .strictObject({
+      sseAlgorithm: upperCaseChoice("sseAlgorithm", SSE_ALGORITHMS),
+      kmsMasterKeyId: kmsMasterKeyIdSchema.optional(),
+      kmsDataEncryption: upperCaseChoice("kmsDataEncryption", KMS_DATA_ENCRYPTIONS).optional(),
+    })
+    .optional(),
+  location: z.strictObject({ region: regionSchema, endpoint: endpointSchema }).optional(),
+});
+
+/** The result of checking stored outputs: canonical outputs, or every failure found. */
+export type StoredOutcome =
+  | { readonly ok: true; readonly outputs: BucketEncryptionOutputs }
+  | { readonly ok: false; readonly failures: readonly InputFailure[] };
+
+/**
+ * Validates outputs a resource's state holds, as an earlier create, update or read wrote them:
+ * its inputs, each known, and `priorRule` and `location` when present. Other keys are left out
+ * unread (a state written by another version may hold some), so nothing here depends on them.
+ */
+export function checkStoredOutputs(stored: Readonly<Record<string, unknown>>): StoredOutcome {
+  const { priorRule, location } = stored;
+  const inputs = Object.fromEntries(
+    Object.entries(stored).filter(([key]) => (INPUT_PROPERTIES as readonly string[]).includes(key)),
+  );
+  const checked = checkInputs(inputs, { allowUnknowns: false });
+  const extras = storedSchema.safeParse({ priorRule, location });
+  const failures = [
+    ...(checked.ok ? [] : checked.failures),
+    ...(extras.success ? [] : failuresOf(extras.error)),
+    ...(extras.data?.priorRule === undefined
+      ? []
+      : kmsOnlyFailures(extras.data.priorRule.sseAlgorithm, extras.data.priorRule).map(
+          (failure) => ({ ...failure, property: `priorRule.${failure.property}` }),
+        )),
+  ];
+  if (!checked.ok || !extras.success || failures.length > 0) {
+    return { ok: false, failures };
+  }
+  const { priorRule: rule, location: place } = extras.data;
+  return {
+    ok: true,
+    outputs: dropUndefined({
+      ...checked.inputs,
+      priorRule: rule === undefined ? undefined : ruleOf(rule),
+      location: place,
+    }),
+  };
+}
+
 /** KMS-only fields set beside a known non-KMS algorithm. */
 function kmsOnlyFailures(
   sseAlgorithm: SseAlgorithm | undefined,
@@ -350,13 +431,13 @@ function kmsOnlyFailures(
   return KMS_ONLY_PROPERTIES.filter((property) => fields[property] !== undefined).map(
     (property) => ({
       property,
-      reason: `${property} applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is ${sseAlgorithm})`,
+      reason: `${property} applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS`,
     }),
   );
 }
 
 /** The encryption rule that canonical inputs (or outputs) declare. */
-export function ruleOf(inputs: BucketEncryptionInputs): EncryptionRule {
+export function ruleOf(inputs: EncryptionRule): EncryptionRule {
   return makeRule(inputs.sseAlgorithm, inputs.kmsMasterKeyId, inputs.kmsDataEncryption);
 }
 

@@ -3,7 +3,8 @@
  * load this module by package name (`pulumi-oss-bucket-encryption/process-provider`) when the
  * engine calls them.
  */
-import { deploymentPeers } from "../lifecycle/deploymentPeers";
+import { engineAddressOf } from "../engineAddress";
+import { deploymentDeclarations } from "../lifecycle/deploymentDeclarations";
 import { BucketEncryptionProvider } from "./provider";
 
 let sharedProvider: BucketEncryptionProvider | undefined;
@@ -14,9 +15,9 @@ let sharedProvider: BucketEncryptionProvider | undefined;
  * config it gave.
  */
 export function processProvider(): BucketEncryptionProvider {
-  // The dynamic provider host (@pulumi/pulumi/cmd/dynamic-provider) is started with the engine's
-  // address as its first argument, as every provider process of the deployment is.
+  // The dynamic provider host (@pulumi/pulumi/cmd/dynamic-provider) is started as every provider
+  // process of the deployment is, with the engine's flags before its address.
   return (sharedProvider ??= new BucketEncryptionProvider({
-    peers: deploymentPeers(process.argv[2]),
+    declarations: deploymentDeclarations(engineAddressOf(process.argv.slice(2))),
   }));
 }

@@ -58,11 +58,40 @@ describe("BucketEncryptionProvider.check", () => {
         {
           property: "kmsMasterKeyId",
           reason:
-            "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is AES256)",
+            "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS",
         },
       ],
     });
     expect(oss.calls).toStrictEqual([]);
+  });
+});
+
+describe("BucketEncryptionProvider.check of resources told apart by the URN their class passes", () => {
+  const urn = (parentType: string) =>
+    `urn:pulumi:test::project::${parentType}$pulumi-nodejs:dynamic/oss:BucketEncryption::encryption`;
+
+  it("refuses a second resource of the same name under another parent on the same bucket, and keeps the URN out of the inputs", async () => {
+    const { provider } = setUp();
+    const declare = (parentType: string) =>
+      provider.check(inputs(), {
+        bucket: "logs",
+        sseAlgorithm: "AES256",
+        __urn: urn(parentType),
+      } as never);
+    await expect(declare("acme:index:Logs")).resolves.toStrictEqual({
+      inputs: { bucket: "logs", sseAlgorithm: "AES256", ...SETTINGS },
+    });
+    await expect(declare("acme:index:Logs")).resolves.toStrictEqual({
+      inputs: { bucket: "logs", sseAlgorithm: "AES256", ...SETTINGS },
+    });
+    await expect(declare("acme:index:Archive")).resolves.toMatchObject({
+      failures: [
+        {
+          property: "bucket",
+          reason: `BucketEncryption ${urn("acme:index:Archive")} declares bucket "logs", which BucketEncryption ${urn("acme:index:Logs")} already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).`,
+        },
+      ],
+    });
   });
 });
 
@@ -100,7 +129,7 @@ describe("BucketEncryptionProvider.configure", () => {
       ),
     ).rejects.toThrow(
       new ConnectionSettingsError(
-        'Invalid stack config: bucketEncryption:requestTimeoutMs must be a whole number of milliseconds from 100 to 300000; got "3000000000"; bucketEncryption:retryDeadlineMs must be a whole number of milliseconds from 1000 to 3600000; got "60s"; bucketEncryption:maxAttempts must be a whole number of attempts from 1 to 20; got "0".',
+        "Invalid stack config: bucketEncryption:requestTimeoutMs must be a whole number of milliseconds from 100 to 300000; bucketEncryption:retryDeadlineMs must be a whole number of milliseconds from 1000 to 3600000; bucketEncryption:maxAttempts must be a whole number of attempts from 1 to 20.",
       ),
     );
   });

@@ -5,8 +5,12 @@
  * user through Pulumi's log.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { FRONT_END_NAMES } from "../core/deploymentBuckets";
-import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../core/inputs";
+import { nameOfUrn, PROVIDER_NAMES } from "../core/deploymentBuckets";
+import {
+  type BucketEncryptionInputs,
+  type BucketEncryptionOutputs,
+  DYNAMIC_RESOURCE_PROPERTIES,
+} from "../core/inputs";
 import {
   BucketEncryptionLifecycle,
   type FrontEndSettings,
@@ -32,7 +36,7 @@ export const TIMING_CONFIG_KEYS = {
 const SETTINGS: FrontEndSettings = {
   keys: ALICLOUD_CONFIG_KEYS,
   tuningNamespace: TUNING_NAMESPACE,
-  frontEnd: FRONT_END_NAMES.dynamic,
+  providerName: PROVIDER_NAMES.dynamic,
 };
 
 /**
@@ -76,14 +80,26 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
         );
   }
 
-  /** Validates and canonicalises inputs; every failure names its property. No request is sent. */
-  check(
+  /**
+   * Validates and canonicalises inputs; every failure names its property. No request is sent.
+   * The resource's URN comes from the `__urn` property its class adds (see
+   * `DYNAMIC_RESOURCE_PROPERTIES`); the inputs returned leave it out, so the state never holds it.
+   */
+  async check(
     olds: BucketEncryptionInputs,
     news: BucketEncryptionInputs,
   ): Promise<pulumi.dynamic.CheckResult<BucketEncryptionInputs>> {
-    const outcome = this.lifecycle.check(olds, news);
+    const urn = (news as unknown as Record<string, unknown>)[DYNAMIC_RESOURCE_PROPERTIES.urn];
+    const outcome = await this.lifecycle.check(
+      olds,
+      news,
+      typeof urn === "string" && urn.startsWith("urn:pulumi:")
+        ? { urn, name: nameOfUrn(urn) }
+        : undefined,
+      PULUMI_LOG,
+    );
     if (outcome.ok) {
-      return Promise.resolve({ inputs: outcome.inputs });
+      return { inputs: outcome.inputs };
     }
     // The engine prints a named property's value beside the reason; a failure whose value may
     // hold a credential is reported without the property (its reason names it) so it prints alone.
@@ -91,7 +107,7 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
       property: concealValue === true ? "" : property,
       reason,
     }));
-    return Promise.resolve({ inputs: news, failures });
+    return { inputs: news, failures };
   }
 
   /**
@@ -105,7 +121,7 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
     olds: BucketEncryptionOutputs,
     news: BucketEncryptionInputs,
   ): Promise<pulumi.dynamic.DiffResult> {
-    const diff = this.lifecycle.diff(storedOutputs(olds), news);
+    const diff = this.lifecycle.diff(olds, news);
     return Promise.resolve(
       diff.changed.length === 0
         ? { changes: false }
@@ -117,7 +133,8 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
   async create(
     inputs: BucketEncryptionInputs,
   ): Promise<pulumi.dynamic.CreateResult<BucketEncryptionOutputs>> {
-    return { id: inputs.bucket, outs: await this.lifecycle.create(inputs, PULUMI_LOG) };
+    const outs = await this.lifecycle.create(inputs, PULUMI_LOG);
+    return { id: outs.bucket, outs };
   }
 
   /**
@@ -133,29 +150,21 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
         `Reading bucket "${id}" needs the resource's stored state; pulumi import does not work for dynamic resources: declare the resource instead (onExisting adopts the bucket's rule), or use the provider plugin's ossencryption:index:BucketEncryption.`,
       );
     }
-    const outcome = await this.lifecycle.read(id, storedOutputs(props));
+    const outcome = await this.lifecycle.read(id, props);
     return outcome.found ? { id, props: outcome.outputs, inputs: outcome.inputs } : { id: "" };
   }
 
   /** Rewrites a changed rule (see `BucketEncryptionLifecycle.update`). */
   async update(
-    _id: pulumi.ID,
+    id: pulumi.ID,
     olds: BucketEncryptionOutputs,
     news: BucketEncryptionInputs,
   ): Promise<pulumi.dynamic.UpdateResult<BucketEncryptionOutputs>> {
-    return { outs: await this.lifecycle.update(storedOutputs(olds), news) };
+    return { outs: await this.lifecycle.update(id, olds, news) };
   }
 
   /** Removes or restores the rule while it is still this resource's own. */
   async delete(id: pulumi.ID, props: BucketEncryptionOutputs): Promise<void> {
-    await this.lifecycle.delete(id, storedOutputs(props), PULUMI_LOG);
+    await this.lifecycle.delete(id, props, PULUMI_LOG);
   }
-}
-
-/** The outputs stored in state, without the engine's `__provider`. */
-function storedOutputs(props: BucketEncryptionOutputs): BucketEncryptionOutputs {
-  const { __provider: _provider, ...outputs } = props as BucketEncryptionOutputs & {
-    __provider?: string;
-  };
-  return outputs;
 }

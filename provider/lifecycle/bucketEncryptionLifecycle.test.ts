@@ -1,8 +1,12 @@
 import { InMemoryOss } from "../../tests/support/inMemoryOss";
 import type { Clock } from "../oss/retry";
-import type { Declarer } from "../core/deploymentBuckets";
-import { BucketEncryptionLifecycle } from "./bucketEncryptionLifecycle";
-import type { DeploymentPeers } from "./deploymentPeers";
+import type { DeclaringResource } from "../core/deploymentBuckets";
+import { UNKNOWN_VALUE } from "../core/inputs";
+import { BucketEncryptionLifecycle, type LifecycleLog } from "./bucketEncryptionLifecycle";
+import {
+  DeclarationsUnavailableError,
+  type DeploymentDeclarations,
+} from "./deploymentDeclarations";
 
 const NO_WAIT_CLOCK: Clock = { now: () => 0, sleep: () => Promise.resolve(), random: () => 0 };
 
@@ -16,30 +20,70 @@ const PROVIDER_SETTINGS = {
     endpoint: "ossencryption:endpoint",
   },
   tuningNamespace: "ossencryption",
-  frontEnd: "ossencryption plugin",
+  providerName: "ossencryption plugin",
 };
 
-/** The other provider processes of the deployment, as a table of what each declares. */
-class FakePeers implements DeploymentPeers {
-  readonly declared = new Map<string, Declarer>();
-  publish(): void {
-    // What this process declares does not concern its own checks.
+/**
+ * What the deployment's other provider processes declare, as a table; it can be made
+ * unavailable, and it has a warning to give about a skipped entry.
+ */
+class FakeDeclarations implements DeploymentDeclarations {
+  readonly elsewhere = new Map<string, DeclaringResource>();
+  readonly declared: string[] = [];
+  unavailable: string | undefined;
+  warning: string | undefined;
+
+  declare(bucket: string): void {
+    if (this.unavailable !== undefined) {
+      throw new DeclarationsUnavailableError(this.unavailable);
+    }
+    this.declared.push(bucket);
   }
-  declarerOf(bucket: string): Declarer | undefined {
-    return this.declared.get(bucket);
+
+  declaredElsewhere(bucket: string, warn: (message: string) => void) {
+    if (this.unavailable !== undefined) {
+      throw new DeclarationsUnavailableError(this.unavailable);
+    }
+    if (this.warning !== undefined) {
+      warn(this.warning);
+    }
+    return this.elsewhere.get(bucket);
   }
 }
 
-const DYNAMIC: Declarer = { id: "dynamic provider", frontEnd: "dynamic provider" };
+const DYNAMIC: DeclaringResource = {
+  urn: "urn:pulumi:test::project::pulumi-nodejs:dynamic/oss:BucketEncryption::logs",
+  name: "logs",
+  provider: "dynamic provider",
+};
+
+/** A log that keeps its messages, each with its severity. */
+function recordingLog(): LifecycleLog & { readonly messages: string[] } {
+  const messages: string[] = [];
+  return {
+    messages,
+    info: (message) => Promise.resolve(void messages.push(`info: ${message}`)),
+    warn: (message) => Promise.resolve(void messages.push(`warning: ${message}`)),
+  };
+}
+
+const STORED = {
+  bucket: "logs",
+  sseAlgorithm: "KMS",
+  kmsMasterKeyId: "key-1",
+  signatureVersion: "v4",
+  onExisting: "overwrite",
+  onDelete: "remove",
+};
 
 function setUp() {
   const oss = new InMemoryOss().withBuckets("logs");
-  const peers = new FakePeers();
+  const declarations = new FakeDeclarations();
   const lifecycle = new BucketEncryptionLifecycle(PROVIDER_SETTINGS, {
     openStore: oss.openStore,
     env: {},
     clock: NO_WAIT_CLOCK,
-    peers,
+    declarations,
   });
   lifecycle.configure(
     (key) =>
@@ -50,25 +94,22 @@ function setUp() {
         "ossencryption:endpoint": "http://127.0.0.1:9000",
       })[key],
   );
-  return { oss, lifecycle, peers };
+  return { oss, lifecycle, declarations };
 }
 
 /** A plugin resource of the stack `test`, as the plugin passes it to `check`. */
-function declarer(name: string) {
-  return {
-    id: `urn:pulumi:test::project::ossencryption:index:BucketEncryption::${name}`,
-    name,
-    frontEnd: "ossencryption plugin",
-  };
+function resource(name: string) {
+  return { urn: `urn:pulumi:test::project::ossencryption:index:BucketEncryption::${name}`, name };
 }
 
 describe("BucketEncryptionLifecycle.check with resource names", () => {
-  it("refuses a second resource that declares the same bucket, naming both", () => {
+  it("refuses a second resource that declares the same bucket, naming both", async () => {
     const { lifecycle } = setUp();
     const news = { bucket: "logs", sseAlgorithm: "AES256" };
-    expect(lifecycle.check({}, news, declarer("first")).ok).toBe(true);
-    expect(lifecycle.check({}, news, declarer("first")).ok).toBe(true);
-    expect(lifecycle.check({}, news, declarer("second"))).toStrictEqual({
+    const log = recordingLog();
+    expect((await lifecycle.check({}, news, resource("first"), log)).ok).toBe(true);
+    expect((await lifecycle.check({}, news, resource("first"), log)).ok).toBe(true);
+    expect(await lifecycle.check({}, news, resource("second"), log)).toStrictEqual({
       ok: false,
       failures: [
         {
@@ -115,50 +156,148 @@ describe("BucketEncryptionLifecycle.read without stored state (an import)", () =
 });
 
 describe("BucketEncryptionLifecycle with the deployment's other provider processes", () => {
-  it("refuses a resource whose bucket a resource of another process declares, naming both front-ends", () => {
-    const { lifecycle, peers } = setUp();
-    peers.declared.set("logs", DYNAMIC);
+  it("refuses a resource whose bucket a resource of another process declares, naming both providers", async () => {
+    const { lifecycle, declarations } = setUp();
+    declarations.elsewhere.set("logs", DYNAMIC);
     expect(
-      lifecycle.check({}, { bucket: "logs", sseAlgorithm: "AES256" }, declarer("logs")),
+      await lifecycle.check(
+        {},
+        { bucket: "logs", sseAlgorithm: "AES256" },
+        resource("audit"),
+        recordingLog(),
+      ),
     ).toStrictEqual({
       ok: false,
       failures: [
         {
           property: "bucket",
           reason:
-            'BucketEncryption "logs" of the ossencryption plugin declares bucket "logs", which a BucketEncryption of the dynamic provider already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).',
+            'BucketEncryption "audit" of the ossencryption plugin declares bucket "logs", which BucketEncryption "logs" of the dynamic provider already declares; a bucket holds one default encryption rule, so declare it in one resource only (to rename a resource, keep one and give it an alias).',
+        },
+      ],
+    });
+  });
+
+  it("tells the other processes before it looks, and passes on their warnings", async () => {
+    const { lifecycle, declarations } = setUp();
+    declarations.warning = "Skipped line 2 of a file";
+    const log = recordingLog();
+    const outcome = await lifecycle.check(
+      {},
+      { bucket: "logs", sseAlgorithm: "AES256" },
+      resource("logs"),
+      log,
+    );
+    expect([outcome.ok, declarations.declared, log.messages]).toStrictEqual([
+      true,
+      ["logs"],
+      ["warning: Skipped line 2 of a file"],
+    ]);
+  });
+
+  it("fails a check, naming the folder, when the other processes cannot be told", async () => {
+    const { lifecycle, declarations } = setUp();
+    declarations.unavailable =
+      "Cannot write to /home/u/.pulumi/ossencryption-deployments: it is a file";
+    expect(
+      await lifecycle.check(
+        {},
+        { bucket: "logs", sseAlgorithm: "AES256" },
+        resource("logs"),
+        recordingLog(),
+      ),
+    ).toStrictEqual({
+      ok: false,
+      failures: [
+        {
+          property: "",
+          reason: "Cannot write to /home/u/.pulumi/ossencryption-deployments: it is a file",
         },
       ],
     });
   });
 
   it("leaves the rule, sending nothing, when a resource of another process now declares the bucket", async () => {
-    const { oss, lifecycle, peers } = setUp();
+    const { oss, lifecycle, declarations } = setUp();
     const rule = { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" } as const;
     oss.buckets.set("logs", rule);
-    peers.declared.set("logs", declarer("logs"));
-    const messages: string[] = [];
-    const log = {
-      info: (message: string) => Promise.resolve(void messages.push(message)),
-      warn: (message: string) => Promise.resolve(void messages.push(message)),
-    };
-    await lifecycle.delete(
-      "logs",
-      {
-        bucket: "logs",
-        ...rule,
-        signatureVersion: "v4",
-        onExisting: "overwrite",
-        onDelete: "remove",
-      },
-      log,
-    );
-    expect([oss.buckets.get("logs"), oss.operations(), messages]).toStrictEqual([
+    declarations.elsewhere.set("logs", DYNAMIC);
+    const log = recordingLog();
+    await lifecycle.delete("logs", STORED, log);
+    expect([oss.buckets.get("logs"), oss.operations(), log.messages]).toStrictEqual([
       rule,
       [],
       [
-        'Bucket "logs": its rule is left in place for the resource of this deployment that now declares the bucket.',
+        'info: Bucket "logs": its rule is left in place for the resource of this deployment that now declares the bucket.',
       ],
     ]);
+  });
+
+  it("leaves the rule with a warning saying why and what to do when the other processes cannot be consulted", async () => {
+    const { oss, lifecycle, declarations } = setUp();
+    const rule = { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" } as const;
+    oss.buckets.set("logs", rule);
+    declarations.unavailable = "Cannot read /p: it is a file.";
+    const log = recordingLog();
+    await lifecycle.delete("logs", STORED, log);
+    expect([oss.buckets.get("logs"), oss.operations(), log.messages]).toStrictEqual([
+      rule,
+      [],
+      [
+        'warning: Bucket "logs": its rule is left in place, because whether another resource of this deployment now declares the bucket is unknown. Cannot read /p: it is a file. If no resource declares the bucket, remove its rule by hand.',
+      ],
+    ]);
+  });
+});
+
+describe("BucketEncryptionLifecycle refuses properties no check produced", () => {
+  it.each([
+    [
+      "a create of a bucket not known yet",
+      (lifecycle: BucketEncryptionLifecycle) =>
+        lifecycle.create({ bucket: UNKNOWN_VALUE, sseAlgorithm: "AES256" }, recordingLog()),
+      "Create was given properties that are not valid: bucket is not known yet; only a preview may leave an input unknown.",
+    ],
+    [
+      "a create of an invalid bucket",
+      (lifecycle: BucketEncryptionLifecycle) =>
+        lifecycle.create({ bucket: "x".repeat(100_000), sseAlgorithm: "AES256" }, recordingLog()),
+      "Create was given properties that are not valid: bucket must be 3 to 63 characters long; got 100000.",
+    ],
+    [
+      "an update to a KMS-only property beside AES256",
+      (lifecycle: BucketEncryptionLifecycle) =>
+        lifecycle.update("logs", STORED, { ...STORED, sseAlgorithm: "AES256" }),
+      "Update was given properties that are not valid: kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS.",
+    ],
+    [
+      "a delete whose id is not the bucket its state records",
+      (lifecycle: BucketEncryptionLifecycle) => lifecycle.delete("audit", STORED, recordingLog()),
+      "Delete was given properties that are not valid: the resource id must be the bucket its state records.",
+    ],
+    [
+      "a delete of a state with an invalid prior rule",
+      (lifecycle: BucketEncryptionLifecycle) =>
+        lifecycle.delete(
+          "logs",
+          { ...STORED, priorRule: { sseAlgorithm: "AES256", kmsMasterKeyId: "k" } },
+          recordingLog(),
+        ),
+      "Delete was given properties that are not valid: kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS.",
+    ],
+    [
+      "a read of a state with an invalid location",
+      (lifecycle: BucketEncryptionLifecycle) =>
+        lifecycle.read("logs", {
+          ...STORED,
+          location: { region: "cn-hangzhou", endpoint: "file:///etc" },
+        }),
+      "Read was given properties that are not valid: endpoint must be an http:// or https:// URL such as https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000.",
+    ],
+  ])("refuses %s, sending nothing", async (_case, operation, message) => {
+    const { oss, lifecycle } = setUp();
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" });
+    await expect(operation(lifecycle)).rejects.toThrow(message);
+    expect(oss.operations()).toStrictEqual([]);
   });
 });

@@ -11,7 +11,7 @@
  * bucket is still its own.
  */
 import {
-  type Declarer,
+  type DeclaringResource,
   DeploymentBuckets,
   duplicateBucketMessage,
 } from "../core/deploymentBuckets";
@@ -27,10 +27,12 @@ import {
   type BucketEncryptionOutputs,
   type CheckOutcome,
   checkInputs,
+  checkStoredOutputs,
   dropUndefined,
   type InputFailure,
   isUnknown,
   type OssLocation,
+  quote,
   ruleOf,
 } from "../core/inputs";
 import { AliOssEncryptionStore } from "../oss/aliOssEncryptionStore";
@@ -50,7 +52,10 @@ import type {
 } from "../oss/encryptionStore";
 import { isRetryable, OssRequestError } from "../oss/errors";
 import { type Clock, SYSTEM_CLOCK } from "../oss/retry";
-import type { DeploymentPeers } from "./deploymentPeers";
+import {
+  DeclarationsUnavailableError,
+  type DeploymentDeclarations,
+} from "./deploymentDeclarations";
 import {
   DEFAULT_STORE_TIMINGS,
   type StoreTimings,
@@ -80,8 +85,8 @@ export interface FrontEndSettings {
   readonly keys: ConfigKeys;
   /** The namespace of the tuning settings, e.g. `bucketEncryption`. */
   readonly tuningNamespace: string;
-  /** The front-end's name in messages, e.g. `dynamic provider`. */
-  readonly frontEnd: string;
+  /** The provider's name in messages: one of `PROVIDER_NAMES`. */
+  readonly providerName: string;
 }
 
 /** Everything a lifecycle can be given besides its front-end's settings; all optional. */
@@ -94,8 +99,8 @@ export interface LifecycleOptions {
   readonly confirmation?: ConfirmationPolicy;
   /** Time for confirmation polling; defaults to the system clock. */
   readonly clock?: Clock;
-  /** The other provider processes of the deployment; none unless given. */
-  readonly peers?: DeploymentPeers;
+  /** What the deployment's other provider processes declare; none unless given. */
+  readonly declarations?: DeploymentDeclarations;
 }
 
 /**
@@ -122,6 +127,28 @@ export class PartialCreateError extends Error {
   }
 }
 
+/**
+ * Properties that are not what a check or an earlier operation would have produced: the engine
+ * never sends them, but a call to a plugin can come from any client, and nothing invalid (or not
+ * yet known) may reach OSS.
+ */
+export class InvalidPropertiesError extends Error {
+  override readonly name = "InvalidPropertiesError";
+
+  constructor(
+    operation: string,
+    /** Each invalid property and why. */
+    readonly failures: readonly InputFailure[],
+  ) {
+    super(
+      `${operation} was given properties that are not valid: ${failures.map((failure) => failure.reason).join("; ")}.`,
+    );
+  }
+}
+
+/** Properties as a front-end receives them, not validated yet. */
+export type Properties = object;
+
 /** What `read` found: the resource as OSS holds it, or nothing (gone). */
 export type ReadOutcome =
   | { readonly found: false }
@@ -138,10 +165,10 @@ export class BucketEncryptionLifecycle {
   private readonly confirmation: ConfirmationPolicy;
   private readonly clock: Clock;
   private readonly openStoreOverride: EncryptionStoreFactory | undefined;
-  private readonly peers: DeploymentPeers | undefined;
+  private declarations: DeploymentDeclarations | undefined;
   private readonly buckets = new DeploymentBuckets();
-  /** The resource that declared each bucket, for the front-ends that know resources. */
-  private readonly declarers = new Map<string, Declarer>();
+  /** The resource that declared each bucket in this process. */
+  private readonly declaringResources = new Map<string, DeclaringResource>();
   private config: ConfigReader = () => undefined;
   private timings: StoreTimings = DEFAULT_STORE_TIMINGS;
 
@@ -153,7 +180,15 @@ export class BucketEncryptionLifecycle {
     this.confirmation = options.confirmation ?? DEFAULT_CONFIRMATION;
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.openStoreOverride = options.openStore;
-    this.peers = options.peers;
+    this.declarations = options.declarations;
+  }
+
+  /**
+   * Shares declared buckets with the deployment's other provider processes through
+   * `declarations`: called when the process learns its engine's address.
+   */
+  joinDeployment(declarations: DeploymentDeclarations | undefined): void {
+    this.declarations = declarations;
   }
 
   /**
@@ -173,10 +208,16 @@ export class BucketEncryptionLifecycle {
   /**
    * Validates and canonicalises inputs; no request is sent. A valid resource's bucket is entered
    * in the ledger and told to the deployment's other provider processes (see `delete`).
-   * `declarer` is the resource, for front-ends that know it: a second resource that declares the
-   * same bucket then fails, as does one whose bucket a resource of another process declares.
+   * `resource` is the resource checked, as far as the provider knows it: a second resource that
+   * declares the same bucket fails, as does one whose bucket a resource of another provider
+   * process declares. When the other processes cannot be told, the check fails naming the path.
    */
-  check(olds: object, news: object, declarer?: Declarer): CheckOutcome {
+  async check(
+    olds: Properties,
+    news: Properties,
+    resource: Pick<DeclaringResource, "urn" | "name"> | undefined,
+    log: LifecycleLog,
+  ): Promise<CheckOutcome> {
     const outcome = checkInputs(news as Record<string, unknown>);
     if (!outcome.ok) {
       return outcome;
@@ -185,21 +226,34 @@ export class BucketEncryptionLifecycle {
     if (isUnknown(bucket)) {
       return outcome;
     }
-    const self = declarer ?? { id: this.settings.frontEnd, frontEnd: this.settings.frontEnd };
-    // Told before looking: of two processes that check one bucket at once, one sees the other.
-    this.peers?.publish(bucket, self);
-    const first =
-      (declarer === undefined ? undefined : this.declarers.get(bucket)) ??
-      this.peers?.declarerOf(bucket);
-    if (first !== undefined && first.id !== self.id) {
+    const self: DeclaringResource = {
+      urn: resource?.urn ?? "",
+      name: resource?.name ?? "",
+      provider: this.settings.providerName,
+    };
+    const warnings: string[] = [];
+    let first: DeclaringResource | undefined;
+    try {
+      // Told before looking: of two processes that check one bucket at once, one sees the other.
+      this.declarations?.declare(bucket, self);
+      first =
+        this.declaringResources.get(bucket) ??
+        this.declarations?.declaredElsewhere(bucket, (warning) => warnings.push(warning));
+    } catch (error) {
+      if (!(error instanceof DeclarationsUnavailableError)) {
+        throw error;
+      }
+      return { ok: false, failures: [{ property: "", reason: error.message }] };
+    } finally {
+      await Promise.all(warnings.map((warning) => log.warn(warning)));
+    }
+    if (first !== undefined && first.urn !== self.urn) {
       return {
         ok: false,
         failures: [{ property: "bucket", reason: duplicateBucketMessage(bucket, first, self) }],
       };
     }
-    if (declarer !== undefined) {
-      this.declarers.set(bucket, declarer);
-    }
+    this.declaringResources.set(bucket, self);
     this.declareBucket(olds, outcome.inputs);
     return outcome;
   }
@@ -208,11 +262,8 @@ export class BucketEncryptionLifecycle {
    * Compares stored outputs with new inputs: a new bucket replaces; a replace that keeps the
    * bucket should delete first, so that the replacement finds the rule already handed over.
    */
-  diff(
-    olds: BucketEncryptionOutputs,
-    news: BucketEncryptionInputs,
-  ): InputsDiff & { readonly deleteBeforeReplace: boolean } {
-    const diff = diffInputs(olds, news);
+  diff(olds: Properties, news: Properties): InputsDiff & { readonly deleteBeforeReplace: boolean } {
+    const diff = diffInputs(validOutputs(olds, "Diff"), validInputs(news, "Diff", true));
     return { ...diff, deleteBeforeReplace: !diff.replaces.includes("bucket") };
   }
 
@@ -224,10 +275,8 @@ export class BucketEncryptionLifecycle {
    *
    * @throws PartialCreateError when the write may have taken effect but was not confirmed.
    */
-  async create(
-    inputs: BucketEncryptionInputs,
-    log: LifecycleLog,
-  ): Promise<BucketEncryptionOutputs> {
+  async create(properties: Properties, log: LifecycleLog): Promise<BucketEncryptionOutputs> {
+    const inputs = validInputs(properties, "Create");
     const location = resolveLocation(inputs, this.source());
     const store = this.openStore(this.connect(location, inputs));
     const desired = ruleOf(inputs);
@@ -272,7 +321,8 @@ export class BucketEncryptionLifecycle {
    * gone. Calls go to the recorded location. Without stored outputs (an import), the location is
    * resolved from the config and environment, and the settings take their defaults.
    */
-  async read(bucket: string, stored?: BucketEncryptionOutputs): Promise<ReadOutcome> {
+  async read(bucket: string, properties?: Properties): Promise<ReadOutcome> {
+    const stored = properties === undefined ? undefined : validStored(bucket, properties, "Read");
     const known = stored ?? adoptedOutputs(bucket);
     const location = known.location ?? resolveLocation(known, this.source());
     const state = await this.openStore(this.connect(location, known)).read(bucket);
@@ -290,9 +340,12 @@ export class BucketEncryptionLifecycle {
    * newly declared one, which is recorded instead.
    */
   async update(
-    olds: BucketEncryptionOutputs,
-    news: BucketEncryptionInputs,
+    bucket: string,
+    oldProperties: Properties,
+    properties: Properties,
   ): Promise<BucketEncryptionOutputs> {
+    const olds = validStored(bucket, oldProperties, "Update");
+    const news = validInputs(properties, "Update");
     const declaredElsewhere = olds.region !== news.region || olds.endpoint !== news.endpoint;
     const location =
       declaredElsewhere || olds.location === undefined
@@ -312,25 +365,42 @@ export class BucketEncryptionLifecycle {
    *   move to another provider, whose process tells this one), the rule is left to that
    *   resource, and nothing is sent to OSS;
    * - when OSS holds a rule other than the one this resource last recorded, someone else set it
-   *   (another stack, a person): it is left in place, with a warning.
+   *   (another stack, a person): it is left in place, with a warning;
+   * - when the other provider processes' declarations cannot be read, it is left in place too,
+   *   with a warning saying why and what to do.
    * A rule or bucket already gone is success.
    */
-  async delete(bucket: string, stored: BucketEncryptionOutputs, log: LifecycleLog): Promise<void> {
+  async delete(bucket: string, properties: Properties, log: LifecycleLog): Promise<void> {
+    const stored = validStored(bucket, properties, "Delete");
     const own = ruleOf(stored);
-    const declaredHere = this.buckets.isDeclared(bucket);
-    if (declaredHere || this.peers?.declarerOf(bucket) !== undefined) {
-      if (declaredHere) {
-        this.buckets.handOver(
-          bucket,
-          stored.priorRule === undefined
-            ? { rule: own }
-            : { rule: own, priorRule: stored.priorRule },
-        );
+    if (this.buckets.isDeclared(bucket)) {
+      this.buckets.handOver(
+        bucket,
+        stored.priorRule === undefined ? { rule: own } : { rule: own, priorRule: stored.priorRule },
+      );
+      await log.info(leftForDeclaringResource(bucket));
+      return;
+    }
+    const warnings: string[] = [];
+    try {
+      const declaring = this.declarations?.declaredElsewhere(bucket, (warning) =>
+        warnings.push(warning),
+      );
+      if (declaring !== undefined) {
+        await log.info(leftForDeclaringResource(bucket));
+        return;
       }
-      await log.info(
-        `Bucket "${bucket}": its rule is left in place for the resource of this deployment that now declares the bucket.`,
+    } catch (error) {
+      if (!(error instanceof DeclarationsUnavailableError)) {
+        throw error;
+      }
+      // Leaving encryption on is the safe failure: removing it could undo another resource's rule.
+      await log.warn(
+        `Bucket "${bucket}": its rule is left in place, because whether another resource of this deployment now declares the bucket is unknown. ${error.message} If no resource declares the bucket, remove its rule by hand.`,
       );
       return;
+    } finally {
+      await Promise.all(warnings.map((warning) => log.warn(warning)));
     }
     const location = stored.location ?? resolveLocation(stored, this.source());
     const store = this.openStore(this.connect(location, stored));
@@ -406,6 +476,48 @@ export class BucketEncryptionLifecycle {
   }
 }
 
+/** Valid canonical inputs, with values not known yet only where `allowUnknowns`. */
+function validInputs(
+  properties: Properties,
+  operation: string,
+  allowUnknowns = false,
+): BucketEncryptionInputs {
+  const outcome = checkInputs(properties as Readonly<Record<string, unknown>>, { allowUnknowns });
+  if (!outcome.ok) {
+    throw new InvalidPropertiesError(operation, outcome.failures);
+  }
+  return outcome.inputs;
+}
+
+/** Valid stored outputs. */
+function validOutputs(properties: Properties, operation: string): BucketEncryptionOutputs {
+  const outcome = checkStoredOutputs(properties as Readonly<Record<string, unknown>>);
+  if (!outcome.ok) {
+    throw new InvalidPropertiesError(operation, outcome.failures);
+  }
+  return outcome.outputs;
+}
+
+/** Valid stored outputs of the resource whose id is `bucket`: the id is always the bucket. */
+function validStored(
+  bucket: string,
+  properties: Properties,
+  operation: string,
+): BucketEncryptionOutputs {
+  const outputs = validOutputs(properties, operation);
+  if (outputs.bucket !== bucket) {
+    throw new InvalidPropertiesError(operation, [
+      { property: "id", reason: "the resource id must be the bucket its state records" },
+    ]);
+  }
+  return outputs;
+}
+
+/** The message of a delete that leaves the rule to the resource that now declares the bucket. */
+function leftForDeclaringResource(bucket: string): string {
+  return `Bucket "${bucket}": its rule is left in place for the resource of this deployment that now declares the bucket.`;
+}
+
 /**
  * The outputs of a bucket read without stored state (an import): the rule is filled in from OSS,
  * the settings take their defaults.
@@ -414,7 +526,7 @@ function adoptedOutputs(bucket: string): BucketEncryptionOutputs {
   const outcome = checkInputs({ bucket, sseAlgorithm: "AES256" });
   if (!outcome.ok) {
     throw new Error(
-      `Cannot import bucket ${JSON.stringify(bucket)}: ${outcome.failures.map((failure) => failure.reason).join("; ")}.`,
+      `Cannot import bucket ${quote(bucket)}: ${outcome.failures.map((failure) => failure.reason).join("; ")}.`,
     );
   }
   return outcome.inputs;

@@ -48,7 +48,7 @@ describe("storeTimingsFromConfig", () => {
       failures: [
         {
           property: `tuning:${name}`,
-          reason: `tuning:${name} must be a whole number of ${range}; got ${JSON.stringify(value)}`,
+          reason: `tuning:${name} must be a whole number of ${range}`,
         },
       ],
     });

@@ -3,20 +3,24 @@
  * and the shared `BucketEncryptionLifecycle`, so that `ossencryption:index:BucketEncryption` has
  * the dynamic resource's inputs, outputs, messages and OSS calls. Beyond the dynamic provider it
  * knows resource names (a second resource on one bucket fails its check), imports existing rules,
- * takes its config from the provider (validated at preview), and keeps secret inputs secret in
- * every output that carries them.
+ * takes its config from the provider (validated at preview), and keeps an output secret whenever
+ * its value came from a secret.
  */
-import { FRONT_END_NAMES } from "../core/deploymentBuckets";
+import { PROVIDER_NAMES } from "../core/deploymentBuckets";
 import { locationSettingFailures } from "../core/inputs";
-import type { BucketEncryptionInputs, BucketEncryptionOutputs } from "../core/inputs";
 import {
   BucketEncryptionLifecycle,
   type FrontEndSettings,
   type LifecycleOptions,
   PartialCreateError,
 } from "../lifecycle/bucketEncryptionLifecycle";
+import {
+  type DeclarationsOptions,
+  deploymentDeclarations,
+} from "../lifecycle/deploymentDeclarations";
 import type { ConfigKeys } from "../oss/connection";
 import { storeTimingsFromConfig } from "../oss/storeTimings";
+import type { InputFailure } from "../core/inputs";
 import type {
   CheckFailure,
   CheckResult,
@@ -61,7 +65,7 @@ const CONFIG_KEYS: ConfigKeys = {
 const SETTINGS: FrontEndSettings = {
   keys: CONFIG_KEYS,
   tuningNamespace: PACKAGE,
-  frontEnd: FRONT_END_NAMES.plugin,
+  providerName: PROVIDER_NAMES.plugin,
 };
 
 /** The value the engine sends for config or inputs not known yet (during preview). */
@@ -122,12 +126,7 @@ function configFailures(values: Readonly<Record<string, unknown>>): CheckFailure
       .filter((key) => values[key] !== UNKNOWN)
       .map((key) => [key, values[key]]),
   );
-  for (const failure of locationSettingFailures(location)) {
-    failures.push({
-      property: failure.concealValue === true ? "" : failure.property,
-      reason: failure.reason,
-    });
-  }
+  failures.push(...checkFailures(locationSettingFailures(location)));
   const tuning = storeTimingsFromConfig(configReader(values), PACKAGE);
   if (!tuning.ok) {
     failures.push(
@@ -140,12 +139,32 @@ function configFailures(values: Readonly<Record<string, unknown>>): CheckFailure
   return failures;
 }
 
-/** The output keys that are secret: those whose input was, and `priorRule` with a secret key id. */
-function secretOutputKeys(secretInputKeys: ReadonlySet<string>): Set<string> {
-  return new Set([
-    ...secretInputKeys,
-    ...(secretInputKeys.has("kmsMasterKeyId") ? ["priorRule"] : []),
-  ]);
+/** Where an output's value can come from, by the keys that held a secret. */
+interface SecretSources {
+  /** The resource's inputs now. */
+  readonly inputs: ReadonlySet<string>;
+  /** The outputs the state holds, when there is a state. */
+  readonly stored?: ReadonlySet<string>;
+  /** The provider's config. */
+  readonly config: ReadonlySet<string>;
+}
+
+/** The location's parts, which come from these inputs or these config keys. */
+const LOCATION_SOURCES = ["region", "endpoint"];
+
+/**
+ * The outputs that are secret: every output whose value came from a secret. An output is secret
+ * when its input was or when it was secret in the state (a value carried over keeps its
+ * secrecy); `location` when its region or endpoint came from a secret input or config; and
+ * `priorRule` always, as it is for the dynamic resource: it holds what OSS held before, key id
+ * included, which the program never declared.
+ */
+function secretOutputKeys({ inputs, stored = new Set(), config }: SecretSources): Set<string> {
+  const keys = new Set([...inputs, ...stored, "priorRule"]);
+  if (LOCATION_SOURCES.some((key) => inputs.has(key) || config.has(key))) {
+    keys.add("location");
+  }
+  return keys;
 }
 
 /** A partial create, with its properties' secrets kept. */
@@ -186,16 +205,37 @@ function changesOf(
   );
 }
 
+/** Everything the plugin can be given besides its version; all optional, for tests. */
+export interface PluginOptions extends LifecycleOptions {
+  /** Where the deployment's provider processes share their declarations. */
+  readonly declarationsOptions?: DeclarationsOptions;
+}
+
+/** Every failure of a check, with no value printed beside one that may hold a credential. */
+function checkFailures(failures: readonly InputFailure[]): CheckFailure[] {
+  return failures.map(({ property, reason, concealValue }) => ({
+    property: concealValue === true ? "" : property,
+    reason,
+  }));
+}
+
 /** The plugin's handlers, over one lifecycle for the whole deployment. */
 export function bucketEncryptionPlugin(
   version: string,
-  options: LifecycleOptions = {},
+  options: PluginOptions = {},
 ): ProviderHandlers {
   const lifecycle = new BucketEncryptionLifecycle(SETTINGS, options);
   const schemaText = JSON.stringify({ ...schema, version });
+  /** The config keys given as secrets. */
+  let secretConfig: ReadonlySet<string> = new Set();
   return {
     version,
+    resourceTypes: [BUCKET_ENCRYPTION_TYPE],
     schema: () => schemaText,
+
+    attach: (address) => {
+      lifecycle.joinDeployment(deploymentDeclarations(address, options.declarationsOptions));
+    },
 
     checkConfig: (_olds, news) => {
       const { values, secretKeys } = reveal(news);
@@ -206,41 +246,34 @@ export function bucketEncryptionPlugin(
     },
 
     configure: (config) => {
-      const failures = lifecycle.configure(configReader(reveal(config).values));
+      const { values, secretKeys } = reveal(config);
+      // The engine may configure without checking first (an old engine, any other client).
+      const failures = [...configFailures(values), ...lifecycle.configure(configReader(values))];
       if (failures.length > 0) {
         throw new Error(
-          `Invalid provider config: ${failures.map((failure) => failure.reason).join("; ")}.`,
+          `Invalid provider config: ${[...new Set(failures.map((failure) => failure.reason))].join("; ")}.`,
         );
       }
+      secretConfig = secretKeys;
     },
 
-    check: ({ urn, name, olds, news }): CheckResult => {
+    check: async ({ urn, name, olds, news, log }): Promise<CheckResult> => {
       const revealed = reveal(news);
-      const outcome = lifecycle.check(reveal(olds).values, revealed.values, {
-        id: urn,
-        name,
-        frontEnd: SETTINGS.frontEnd,
-      });
-      if (outcome.ok) {
-        return { inputs: conceal(outcome.inputs, revealed.secretKeys), failures: [] };
-      }
-      return {
-        inputs: news,
-        // As the dynamic provider: a value that may hold a credential is not printed.
-        failures: outcome.failures.map(({ property, reason, concealValue }) => ({
-          property: concealValue === true ? "" : property,
-          reason,
-        })),
-      };
+      const outcome = await lifecycle.check(
+        reveal(olds).values,
+        revealed.values,
+        { urn, name },
+        log,
+      );
+      return outcome.ok
+        ? { inputs: conceal(outcome.inputs, revealed.secretKeys), failures: [] }
+        : { inputs: news, failures: checkFailures(outcome.failures) };
     },
 
     diff: ({ olds, news }) => {
       const stored = reveal(olds).values;
       const declared = reveal(news).values;
-      const diff = lifecycle.diff(
-        stored as unknown as BucketEncryptionOutputs,
-        declared as unknown as BucketEncryptionInputs,
-      );
+      const diff = lifecycle.diff(stored, declared);
       return {
         changes: {
           ...changesOf(stored, declared, diff.changed),
@@ -253,9 +286,9 @@ export function bucketEncryptionPlugin(
 
     create: async ({ properties, log }) => {
       const { values, secretKeys } = reveal(properties);
-      const secrets = secretOutputKeys(secretKeys);
+      const secrets = secretOutputKeys({ inputs: secretKeys, config: secretConfig });
       try {
-        const outputs = await lifecycle.create(values as unknown as BucketEncryptionInputs, log);
+        const outputs = await lifecycle.create(values, log);
         return { id: outputs.bucket, properties: conceal(outputs, secrets) };
       } catch (error) {
         throw error instanceof PartialCreateError
@@ -266,14 +299,15 @@ export function bucketEncryptionPlugin(
 
     read: async ({ id, properties }) => {
       const stored = properties === undefined ? undefined : reveal(properties);
-      const outcome = await lifecycle.read(
-        id,
-        stored?.values as unknown as BucketEncryptionOutputs | undefined,
-      );
+      const outcome = await lifecycle.read(id, stored?.values);
       if (!outcome.found) {
         return undefined;
       }
-      const secrets = secretOutputKeys(stored?.secretKeys ?? new Set());
+      const secrets = secretOutputKeys({
+        inputs: new Set(),
+        ...(stored === undefined ? {} : { stored: stored.secretKeys }),
+        config: secretConfig,
+      });
       return {
         id,
         properties: conceal(outcome.outputs, secrets),
@@ -281,22 +315,22 @@ export function bucketEncryptionPlugin(
       };
     },
 
-    update: async ({ olds, news }) => {
+    update: async ({ id, olds, news }) => {
       const stored = reveal(olds);
       const declared = reveal(news);
-      const outputs = await lifecycle.update(
-        stored.values as unknown as BucketEncryptionOutputs,
-        declared.values as unknown as BucketEncryptionInputs,
+      const outputs = await lifecycle.update(id, stored.values, declared.values);
+      return conceal(
+        outputs,
+        secretOutputKeys({
+          inputs: declared.secretKeys,
+          stored: stored.secretKeys,
+          config: secretConfig,
+        }),
       );
-      return conceal(outputs, secretOutputKeys(declared.secretKeys));
     },
 
     delete: async ({ id, properties, log }) => {
-      await lifecycle.delete(
-        id,
-        reveal(properties).values as unknown as BucketEncryptionOutputs,
-        log,
-      );
+      await lifecycle.delete(id, reveal(properties).values, log);
     },
   };
 }

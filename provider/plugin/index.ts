@@ -14,7 +14,7 @@
  * ```
  */
 import * as pulumi from "@pulumi/pulumi";
-import { FRONT_END_NAMES } from "../core/deploymentBuckets";
+import { PROVIDER_NAMES } from "../core/deploymentBuckets";
 import { declareBucket } from "../programBuckets";
 import {
   type BucketEncryptionArgs,
@@ -32,6 +32,9 @@ const { version: VERSION } = require("../../../package.json") as { version: stri
 
 /** The plugin's package name. */
 const PACKAGE = "ossencryption";
+
+/** The resource's type token. */
+const BUCKET_ENCRYPTION_TYPE = `${PACKAGE}:index:BucketEncryption`;
 
 /** The arguments of an explicit `ossencryption` provider; each falls back to the stack config. */
 export interface ProviderArgs {
@@ -58,10 +61,17 @@ const SECRET_PROVIDER_ARGS = ["accessKey", "secretKey", "securityToken"] as cons
 /** An explicit `ossencryption` provider: credentials and defaults of its own. */
 export class Provider extends pulumi.ProviderResource {
   constructor(name: string, args: ProviderArgs = {}, opts?: pulumi.ResourceOptions) {
-    const inputs: Record<string, pulumi.Input<string> | undefined> = {};
+    const inputs: Record<string, pulumi.Input<string | undefined>> = {};
     for (const [key, value] of Object.entries(args) as [keyof ProviderArgs, unknown][]) {
+      // An argument left out (`config.get` of an unset key) is not registered: registered, it
+      // would outrank the stack config and the environment.
+      if (value === undefined) {
+        continue;
+      }
       // Provider config travels as text, as stack config does.
-      const text = pulumi.output(value as pulumi.Input<string | number>).apply(String);
+      const text = pulumi
+        .output(value as pulumi.Input<string | number | undefined>)
+        .apply((known) => (known === undefined ? undefined : String(known)));
       inputs[key] = (SECRET_PROVIDER_ARGS as readonly string[]).includes(key)
         ? pulumi.secret(text)
         : text;
@@ -81,18 +91,20 @@ export interface BucketEncryption extends BucketEncryptionProperties {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class BucketEncryption extends pulumi.CustomResource {
   /**
-   * @throws Error when another `BucketEncryption` of this program, of either front-end, declares
-   *   the same bucket (when the bucket is an Output, the registration fails once it resolves).
+   * Its registration fails when another `BucketEncryption` of this program, of either provider,
+   * declares the same bucket.
    */
   constructor(name: string, args: BucketEncryptionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      `${PACKAGE}:index:BucketEncryption`,
+    const declared = declareBucket(args.bucket, {
       name,
-      {
-        ...UNSET_PROPERTIES,
-        ...args,
-        bucket: declareBucket(args.bucket, name, FRONT_END_NAMES.plugin),
-      },
+      type: BUCKET_ENCRYPTION_TYPE,
+      parent: opts?.parent,
+      provider: PROVIDER_NAMES.plugin,
+    });
+    super(
+      BUCKET_ENCRYPTION_TYPE,
+      name,
+      { ...UNSET_PROPERTIES, ...args, bucket: declared.bucket },
       { ...opts, version: VERSION },
     );
   }

@@ -8,6 +8,12 @@
  * and answers CheckConfig with UNIMPLEMENTED, so provider config would never reach the provider
  * nor be validated at preview. Serving the protocol here keeps both, with nothing patched at run
  * time, and loads only the gRPC stubs instead of the whole Pulumi SDK (a faster start-up).
+ *
+ * That server (`provider/server.js`) is the reference for everything else, call by call; where
+ * this one differs, the method says why. In short: it refuses resource types it does not serve
+ * (the SDK leaves that to each provider), reports invalid properties as the SDK's
+ * `InputPropertiesError`, bounds error messages (they travel in an HTTP/2 header) and accepts
+ * messages of a few MiB instead of 400 MiB (a resource's messages are a few KB).
  */
 import * as grpc from "@grpc/grpc-js";
 import * as anyproto from "google-protobuf/google/protobuf/any_pb";
@@ -15,6 +21,7 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as engproto from "@pulumi/pulumi/proto/engine_pb";
+import * as errorproto from "@pulumi/pulumi/proto/errors_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
@@ -51,6 +58,8 @@ export interface DiffResult {
 
 /** Who a resource call is about. */
 export interface ResourceRequest {
+  /** The resource's type token, one of `ProviderHandlers.resourceTypes`. */
+  readonly type: string;
   readonly urn: string;
   /** The resource's name in the program. */
   readonly name: string;
@@ -61,17 +70,25 @@ export interface ResourceRequest {
 export interface ProviderHandlers {
   /** The plugin's version, semver without `v`. */
   readonly version: string;
+  /** The resource types served; a call about any other is refused. */
+  readonly resourceTypes: readonly string[];
+  /**
+   * The engine at `address` runs this process's deployment: given at start (the engine's address
+   * among the arguments) and by the protocol's Attach (`PULUMI_DEBUG_PROVIDERS`).
+   */
+  attach(address: string): void;
   /** The package schema, as JSON text. */
   schema(): string;
   /** Validates the provider's config (stack config or an explicit provider's inputs). */
   checkConfig(olds: Properties, news: Properties): CheckResult;
   /**
-   * Takes the provider's validated config.
+   * Takes the provider's config, validated as `checkConfig` validates it (the engine may call
+   * Configure without CheckConfig).
    *
    * @throws Error naming what is wrong, to fail the deployment.
    */
   configure(config: Properties): void;
-  check(request: ResourceRequest & { olds: Properties; news: Properties }): CheckResult;
+  check(request: ResourceRequest & { olds: Properties; news: Properties }): Promise<CheckResult>;
   diff(request: ResourceRequest & { id: string; olds: Properties; news: Properties }): DiffResult;
   create(request: ResourceRequest & { properties: Properties }): Promise<{
     readonly id: string;
@@ -102,14 +119,57 @@ export interface PartialResourceError extends Error {
   readonly reasons: readonly string[];
 }
 
+/** An error about properties that are not valid inputs: each names its property and why. */
+export interface InvalidPropertiesError extends Error {
+  readonly failures: readonly CheckFailure[];
+}
+
 function isPartial(error: unknown): error is PartialResourceError {
   return error instanceof Error && typeof (error as { id?: unknown }).id === "string";
 }
 
-/** The resource name of a URN (`urn:pulumi:stack::project::type::name`). */
-function nameOf(urn: string): string {
-  return urn.split("::").at(-1) ?? urn;
+function isInvalidProperties(error: unknown): error is InvalidPropertiesError {
+  return error instanceof Error && Array.isArray((error as { failures?: unknown }).failures);
 }
+
+/** A call refused before it reaches a handler, with its gRPC status code. */
+class RefusedCall extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The name of a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`): everything after the
+ * third `::`, as the engine reads it.
+ */
+function nameOf(urn: string): string {
+  return urn.split("::").slice(3).join("::");
+}
+
+/** The resource's own type in a URN: the last of its parent types and type (`a$b$type`). */
+function typeOf(urn: string): string {
+  return urn.split("::")[2]?.split("$").at(-1) ?? "";
+}
+
+/**
+ * The longest error message sent: gRPC carries it in an HTTP/2 header, and one too large resets
+ * the stream instead of answering.
+ */
+const MAX_ERROR_MESSAGE_LENGTH = 4096;
+
+/** Shortens a message to what a header carries, saying it was cut. */
+function bounded(message: string): string {
+  return message.length > MAX_ERROR_MESSAGE_LENGTH
+    ? `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`
+    : message;
+}
+
+/** The largest request accepted: resources here are a few KB; a bigger one is refused unread. */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 function toStruct(values: Properties): structproto.Struct {
   return structproto.Struct.fromJavaScript(values as Record<string, structproto.JavaScriptValue>);
@@ -119,9 +179,48 @@ function fromStruct(struct: structproto.Struct | undefined): Properties {
   return struct === undefined ? {} : struct.toJavaScript();
 }
 
-/** The gRPC status of a failed call; a partial create carries its resource in the details. */
+/** A status with one detail, as the engine reads details (`grpc-status-details-bin`). */
+function withDetail(
+  code: grpc.status,
+  message: string,
+  detail: { serializeBinary(): Uint8Array },
+  typeName: string,
+): Partial<grpc.StatusObject> {
+  const packed = new anyproto.Any();
+  packed.pack(detail.serializeBinary(), typeName);
+  const status = new statusproto.Status();
+  status.setCode(code);
+  status.setMessage(message);
+  status.addDetails(packed);
+  const metadata = new grpc.Metadata();
+  metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+  return { code, details: message, metadata };
+}
+
+/**
+ * The gRPC status of a failed call: a partial create carries its resource in the details, and
+ * invalid properties their failures (as the SDK's `buildInvalidPropertiesError`).
+ */
 function statusOf(error: unknown): Partial<grpc.StatusObject> {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = bounded(error instanceof Error ? error.message : String(error));
+  if (error instanceof RefusedCall) {
+    return { code: error.code, details: message };
+  }
+  if (isInvalidProperties(error)) {
+    const detail = new errorproto.InputPropertiesError();
+    for (const failure of error.failures) {
+      const property = new errorproto.InputPropertiesError.PropertyError();
+      property.setPropertyPath(failure.property);
+      property.setReason(failure.reason);
+      detail.addErrors(property);
+    }
+    return withDetail(
+      grpc.status.INVALID_ARGUMENT,
+      message,
+      detail,
+      "pulumirpc.InputPropertiesError",
+    );
+  }
   if (!isPartial(error)) {
     return { code: grpc.status.UNKNOWN, details: message };
   }
@@ -129,15 +228,7 @@ function statusOf(error: unknown): Partial<grpc.StatusObject> {
   detail.setId(error.id);
   detail.setProperties(toStruct(error.properties));
   detail.setReasonsList([...error.reasons]);
-  const packed = new anyproto.Any();
-  packed.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
-  const status = new statusproto.Status();
-  status.setCode(grpc.status.UNKNOWN);
-  status.setMessage(message);
-  status.addDetails(packed);
-  const metadata = new grpc.Metadata();
-  metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
-  return { code: grpc.status.UNKNOWN, details: message, metadata };
+  return withDetail(grpc.status.UNKNOWN, message, detail, "pulumirpc.ErrorResourceInitFailed");
 }
 
 /** Serves one unary call: the handler's answer, or its error as a gRPC status. */
@@ -217,45 +308,90 @@ function diffResponse(result: DiffResult): provproto.DiffResponse {
   return response;
 }
 
-/** Logs through the engine, tied to a resource; logs nowhere when no engine was given. */
-function engineLog(engine: engrpc.EngineClient | undefined, urn: string): ResourceLog {
-  const send = (severity: engproto.LogSeverity, message: string) =>
-    new Promise<void>((resolve) => {
-      if (engine === undefined) {
-        resolve();
-        return;
-      }
-      const request = new engproto.LogRequest();
-      request.setSeverity(severity);
-      request.setMessage(message);
-      request.setUrn(urn);
-      engine.log(request, () => {
-        resolve();
+/** The engine this process reports to: its log client, replaced when the engine attaches. */
+class EngineConnection {
+  private client: engrpc.EngineClient | undefined;
+
+  /** Connects to the engine at `address` (closing any earlier connection). */
+  connect(address: string): void {
+    this.client?.close();
+    this.client = new engrpc.EngineClient(address, grpc.credentials.createInsecure());
+  }
+
+  /** Logs through the engine, tied to a resource; logs nowhere before an engine is known. */
+  log(urn: string): ResourceLog {
+    const send = (severity: engproto.LogSeverity, message: string) =>
+      new Promise<void>((resolve) => {
+        if (this.client === undefined) {
+          resolve();
+          return;
+        }
+        const request = new engproto.LogRequest();
+        request.setSeverity(severity);
+        request.setMessage(message);
+        request.setUrn(urn);
+        this.client.log(request, () => {
+          resolve();
+        });
       });
-    });
-  return {
-    info: (message) => send(engproto.LogSeverity.INFO, message),
-    warn: (message) => send(engproto.LogSeverity.WARNING, message),
-  };
+    return {
+      info: (message) => send(engproto.LogSeverity.INFO, message),
+      warn: (message) => send(engproto.LogSeverity.WARNING, message),
+    };
+  }
+
+  close(): void {
+    this.client?.close();
+  }
+}
+
+/** What a resource request carries to name its resource. */
+interface ResourceRequestMessage {
+  getUrn(): string;
+  getName(): string;
+  getType(): string;
 }
 
 /** The protocol's methods over the handlers. */
 function service(
   handlers: ProviderHandlers,
-  engine: engrpc.EngineClient | undefined,
+  engine: EngineConnection,
 ): provrpc.IResourceProviderServer {
-  const resource = (urn: string, name: string): ResourceRequest => ({
-    urn,
-    name: name === "" ? nameOf(urn) : name,
-    log: engineLog(engine, urn),
-  });
+  /**
+   * Who a resource call is about, refusing a type this provider does not serve. The SDK's server
+   * passes any type to its provider; refusing here keeps a request meant for another provider
+   * (or forged) from acting on a bucket as if it were a BucketEncryption.
+   */
+  const resource = (request: ResourceRequestMessage): ResourceRequest => {
+    const urn = request.getUrn();
+    const type = request.getType() === "" ? typeOf(urn) : request.getType();
+    if (!handlers.resourceTypes.includes(type)) {
+      throw new RefusedCall(
+        grpc.status.INVALID_ARGUMENT,
+        `The ossencryption provider has no resource type ${JSON.stringify(bounded(type).slice(0, 200))}; it serves ${handlers.resourceTypes.join(", ")}.`,
+      );
+    }
+    return {
+      urn,
+      type,
+      name: request.getName() === "" ? nameOf(urn) : request.getName(),
+      log: engine.log(urn),
+    };
+  };
   return {
     getPluginInfo: unary(() => {
       const info = new plugproto.PluginInfo();
       info.setVersion(handlers.version);
       return info;
     }),
-    getSchema: unary(() => {
+    getSchema: unary((request: provproto.GetSchemaRequest) => {
+      // As the SDK: only schema version 0 exists.
+      if (request.getVersion() !== 0) {
+        throw new RefusedCall(
+          grpc.status.INVALID_ARGUMENT,
+          `unsupported schema version ${request.getVersion()}`,
+        );
+      }
       const response = new provproto.GetSchemaResponse();
       response.setSchema(handlers.schema());
       return response;
@@ -266,7 +402,8 @@ function service(
       ),
     ),
     diffConfig: unary((request: provproto.DiffRequest) => {
-      // Config changes move no resource: each records where its bucket is.
+      // Config changes move no resource: each records where its bucket is. (The SDK answers
+      // UNIMPLEMENTED, which makes the engine compare the config itself.)
       const olds = JSON.stringify(fromStruct(request.getOlds()));
       const news = JSON.stringify(fromStruct(request.getNews()));
       const response = new provproto.DiffResponse();
@@ -278,16 +415,18 @@ function service(
       return response;
     }),
     configure: unary((request: provproto.ConfigureRequest) => {
+      // The SDK ignores the request and accepts resources and outputs too; this provider takes
+      // its config here, and its inputs hold neither resources nor outputs.
       handlers.configure(fromStruct(request.getArgs()));
       const response = new provproto.ConfigureResponse();
       response.setAcceptsecrets(true);
       response.setSupportspreview(false);
       return response;
     }),
-    check: unary((request: provproto.CheckRequest) =>
+    check: unary(async (request: provproto.CheckRequest) =>
       checkResponse(
-        handlers.check({
-          ...resource(request.getUrn(), request.getName()),
+        await handlers.check({
+          ...resource(request),
           olds: fromStruct(request.getOlds()),
           news: fromStruct(request.getNews()),
         }),
@@ -296,7 +435,7 @@ function service(
     diff: unary((request: provproto.DiffRequest) =>
       diffResponse(
         handlers.diff({
-          ...resource(request.getUrn(), request.getName()),
+          ...resource(request),
           id: request.getId(),
           olds: fromStruct(request.getOlds()),
           news: fromStruct(request.getNews()),
@@ -305,7 +444,7 @@ function service(
     ),
     create: unary(async (request: provproto.CreateRequest) => {
       const created = await handlers.create({
-        ...resource(request.getUrn(), request.getName()),
+        ...resource(request),
         properties: fromStruct(request.getProperties()),
       });
       const response = new provproto.CreateResponse();
@@ -316,7 +455,7 @@ function service(
     read: unary(async (request: provproto.ReadRequest) => {
       const properties = fromStruct(request.getProperties());
       const read = await handlers.read({
-        ...resource(request.getUrn(), request.getName()),
+        ...resource(request),
         id: request.getId(),
         ...(Object.keys(properties).length === 0 ? {} : { properties }),
       });
@@ -330,7 +469,7 @@ function service(
     }),
     update: unary(async (request: provproto.UpdateRequest) => {
       const properties = await handlers.update({
-        ...resource(request.getUrn(), request.getName()),
+        ...resource(request),
         id: request.getId(),
         olds: fromStruct(request.getOlds()),
         news: fromStruct(request.getNews()),
@@ -341,14 +480,21 @@ function service(
     }),
     delete: unary(async (request: provproto.DeleteRequest) => {
       await handlers.delete({
-        ...resource(request.getUrn(), request.getName()),
+        ...resource(request),
         id: request.getId(),
         properties: fromStruct(request.getProperties()),
       });
       return new emptyproto.Empty();
     }),
+    // As the SDK's server for a provider without `cancel`: nothing runs that could be stopped
+    // sooner than its own timeouts.
     cancel: unary(() => new emptyproto.Empty()),
-    attach: unary(() => new emptyproto.Empty()),
+    // As the SDK: the engine that attaches (PULUMI_DEBUG_PROVIDERS) is the one to report to.
+    attach: unary((request: plugproto.PluginAttach) => {
+      engine.connect(request.getAddress());
+      handlers.attach(request.getAddress());
+      return new emptyproto.Empty();
+    }),
     handshake: unimplemented("Handshake"),
     parameterize: unimplemented("Parameterize"),
     invoke: unimplemented("Invoke"),
@@ -364,24 +510,30 @@ function service(
 
 /**
  * Serves `handlers` on a free port of 127.0.0.1 and returns the port, which a plugin prints on
- * standard output for the engine. `engineAddress` is the engine's log endpoint, the first
- * argument the engine starts a plugin with.
+ * standard output for the engine. `engineAddress` is the engine's address among the plugin's
+ * arguments (see `engineAddressOf`), or undefined until the engine attaches.
  */
 export async function serveProvider(
   handlers: ProviderHandlers,
   engineAddress: string | undefined,
 ): Promise<{ port: number; server: grpc.Server }> {
-  const engine =
-    engineAddress === undefined || engineAddress === ""
-      ? undefined
-      : new engrpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
-  const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  const engine = new EngineConnection();
+  if (engineAddress !== undefined) {
+    engine.connect(engineAddress);
+    handlers.attach(engineAddress);
+  }
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+    // As the SDK: a call may wait for the event loop longer than gRPC's default 30 s.
+    "grpc.server_max_unrequested_time_in_server": 30 * 60,
+  });
   server.addService(provrpc.ResourceProviderService, service(handlers, engine));
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => {
       if (error === null) {
         resolve(bound);
       } else {
+        engine.close();
         reject(error);
       }
     });

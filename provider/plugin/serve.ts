@@ -2,7 +2,7 @@
  * Starts the `ossencryption` plugin: serves the provider protocol on a free loopback port and
  * prints the port for the engine.
  */
-import { deploymentPeers } from "../lifecycle/deploymentPeers";
+import { engineAddressOf } from "../engineAddress";
 import { bucketEncryptionPlugin } from "./bucketEncryptionPlugin";
 import { serveProvider } from "./providerServer";
 
@@ -10,11 +10,12 @@ import { serveProvider } from "./providerServer";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require("../../../package.json") as { version: string };
 
-/** Serves the plugin; `args` are the command-line arguments, the engine's address first. */
+/**
+ * Serves the plugin; `args` are the command-line arguments: the engine's flags, if any, then its
+ * address (absent when the plugin is started by hand for the engine to attach to).
+ */
 export function serve(args: readonly string[]): void {
-  const engineAddress = args[0];
-  const plugin = bucketEncryptionPlugin(version, { peers: deploymentPeers(engineAddress) });
-  serveProvider(plugin, engineAddress).then(
+  serveProvider(bucketEncryptionPlugin(version), engineAddressOf(args)).then(
     ({ port }) => {
       process.stdout.write(`${port}\n`);
     },

@@ -34,7 +34,13 @@ afterEach(async () => {
 });
 
 const RESOURCES = JSON.stringify([
-  { name: "logs", bucket: "logs", sseAlgorithm: "KMS", kmsMasterKeyId: "key-1", secretKeyId: true },
+  {
+    name: "logs",
+    bucket: "logs",
+    sseAlgorithm: "KMS",
+    kmsMasterKeyId: "key-1",
+    secretArgs: ["kmsMasterKeyId"],
+  },
 ]);
 
 /** Runs up, refresh and destroy, and returns everything a leak could hide in. */

@@ -15,6 +15,7 @@ import {
   type StateResource,
   type TestStack,
 } from "../support/pulumiStack";
+import { secretOutput } from "../support/stackState";
 
 jest.setTimeout(240_000);
 
@@ -30,9 +31,10 @@ interface Spec {
   onDelete?: string;
   deleteBeforeReplace?: boolean;
   replaceOnChanges?: string[];
-  secretKeyId?: boolean;
+  secretArgs?: string[];
   retainOnDelete?: boolean;
   bucketAfter?: string;
+  parentType?: string;
 }
 
 async function declare(...resources: Spec[]): Promise<void> {
@@ -120,7 +122,9 @@ describe("a forced replace of the same bucket (pulumi up --replace)", () => {
     await test.stack.up({ onOutput: test.onOutput });
     const { urn } = await only();
     await test.stack.up({ replace: [urn], onOutput: test.onOutput });
-    expect((await only()).outputs.priorRule).toStrictEqual({ sseAlgorithm: "SM4" });
+    expect(secretOutput((await only()).outputs.priorRule)).toStrictEqual({
+      secret: { sseAlgorithm: "SM4" },
+    });
     await test.stack.destroy({ onOutput: test.onOutput });
     expect(oss.bucket("logs")?.rule).toStrictEqual({ sseAlgorithm: "SM4" });
   });
@@ -186,6 +190,26 @@ describe("two resources that declare one bucket", () => {
     expect((await test.bucketEncryptions()).map((resource) => resource.urn)).toStrictEqual([
       expect.stringMatching(/::first$/),
     ]);
+  });
+
+  it("fail the preview when they are children of the same name under two components, naming both by URN", async () => {
+    await declare(
+      { name: "encryption", bucket: "logs", sseAlgorithm: "KMS", parentType: "acme:index:Logs" },
+      { name: "encryption", bucket: "logs", sseAlgorithm: "SM4", parentType: "acme:index:Archive" },
+    );
+    const failure = await failureOf(test.stack.preview({ onOutput: test.onOutput }));
+    const urn = (parent: string) =>
+      `urn:pulumi:test::bucket-encryption-e2e::acme:index:${parent}$pulumi-nodejs:dynamic/oss:BucketEncryption::encryption`;
+    // Whichever of the two registers second is refused.
+    expect([
+      failure.includes(
+        `BucketEncryption ${urn("Archive")} declares bucket "logs", which BucketEncryption ${urn("Logs")} already declares`,
+      ),
+      failure.includes(
+        `BucketEncryption ${urn("Logs")} declares bucket "logs", which BucketEncryption ${urn("Archive")} already declares`,
+      ),
+    ]).toContain(true);
+    expect(oss.counts()).toStrictEqual({});
   });
 
   it("but a rename without an alias moves the rule to the new resource without a gap", async () => {
@@ -355,7 +379,7 @@ describe("a key id given as a secret", () => {
       sseAlgorithm: "KMS",
       kmsMasterKeyId: SECRET_KEY_ID,
       kmsDataEncryption: "SM4",
-      secretKeyId: true,
+      secretArgs: ["kmsMasterKeyId"],
     } as Spec);
     await test.stack.up({ onOutput: test.onOutput });
     const { outputs } = await only();
@@ -383,7 +407,7 @@ describe("a key id given as a secret", () => {
       sseAlgorithm: "KMS",
       kmsMasterKeyId: SECRET_KEY_ID,
       onExisting: "fail",
-      secretKeyId: true,
+      secretArgs: ["kmsMasterKeyId"],
     });
     const failure = await failureOf(test.stack.up({ onOutput: test.onOutput }));
     expect(failure).toContain(
@@ -400,7 +424,7 @@ describe("tuning config", () => {
     await test.stack.setConfig("bucketEncryption:requestTimeoutMs", { value: "2147483648" });
     const failure = await failureOf(test.stack.preview({ onOutput: test.onOutput }));
     expect(failure).toContain(
-      'Invalid stack config: bucketEncryption:requestTimeoutMs must be a whole number of milliseconds from 100 to 300000; got "2147483648".',
+      "Invalid stack config: bucketEncryption:requestTimeoutMs must be a whole number of milliseconds from 100 to 300000.",
     );
     expect(oss.counts()).toStrictEqual({});
   });

@@ -11,6 +11,7 @@ import {
   startEmulatorWithBuckets,
   type TestStack,
 } from "../support/pulumiStack";
+import { secretOutput } from "../support/stackState";
 
 jest.setTimeout(180_000);
 
@@ -202,7 +203,9 @@ describe("what create and delete do with an existing rule", () => {
     await test.stack.up({ onOutput: test.onOutput });
     expect(oss.bucket("logs")?.rule).toStrictEqual({ sseAlgorithm: "KMS" });
     const [resource] = await test.bucketEncryptions();
-    expect(resource?.outputs.priorRule).toStrictEqual({ sseAlgorithm: "SM4" });
+    expect(secretOutput(resource?.outputs.priorRule)).toStrictEqual({
+      secret: { sseAlgorithm: "SM4" },
+    });
     await test.stack.destroy({ onOutput: test.onOutput });
     expect(oss.bucket("logs")?.rule).toStrictEqual({ sseAlgorithm: "SM4" });
   });
@@ -240,17 +243,17 @@ describe("bad inputs", () => {
     [
       { name: "x", bucket: "Bad_Bucket", sseAlgorithm: "AES256" },
       "bucket",
-      'bucket may contain only lowercase letters, digits and hyphens; got "Bad_Bucket"',
+      "bucket may contain only lowercase letters, digits and hyphens",
     ],
     [
       { name: "x", bucket: "logs", sseAlgorithm: "DES" },
       "sseAlgorithm",
-      'sseAlgorithm must be one of AES256, KMS, SM4 (any letter case); got "DES"',
+      "sseAlgorithm must be one of AES256, KMS, SM4 (any letter case)",
     ],
     [
       { name: "x", bucket: "logs", sseAlgorithm: "SM4", kmsMasterKeyId: "key-1" },
       "kmsMasterKeyId",
-      "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is SM4)",
+      "kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS",
     ],
   ])(
     "fail the preview with the property named and no request sent: %j",

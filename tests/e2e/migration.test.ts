@@ -5,6 +5,10 @@
  * whose delete in the other provider process sees that the bucket is declared again. A dynamic
  * and a plugin resource on one bucket fail at preview.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { UpOptions } from "@pulumi/pulumi/automation";
 import type { OssEmulator } from "local-oss-endpoint";
 import { PROVIDER_SECRET, writes } from "../support/pluginStacks";
 import {
@@ -171,6 +175,59 @@ describe("moving a resource from the plugin to the dynamic provider", () => {
       "logs",
     ]);
   });
+});
+
+describe("a swap between the providers under the engine's own flags, which come before its address", () => {
+  /** The options users pass for logs and tracing, as the Automation API passes them to the CLI. */
+  const ENGINE_FLAGS: [string, (folder: string) => UpOptions][] = [
+    ["--logflow --logtostderr -v=9", () => ({ logFlow: true, logToStdErr: true, logVerbosity: 9 })],
+    ["--tracing file:", (folder) => ({ tracing: `file:${join(folder, "trace.json")}` })],
+  ];
+  const LEFT =
+    'Bucket "logs": its rule is left in place for the resource of this deployment that now declares the bucket.';
+  let folder: string;
+
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), "engine-flags-"));
+  });
+
+  afterEach(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it.each(ENGINE_FLAGS)(
+    "with %s, dynamic to plugin: the dynamic provider's delete leaves the rule and says so",
+    async (_flags, flags) => {
+      await upWithDynamicResource();
+      await declare({ ...LOGS, frontEnd: "plugin" });
+      await test.stack.up({ onOutput: test.onOutput, ...flags(folder) });
+      expect([oss.counts(), oss.bucket("logs")?.rule]).toStrictEqual([
+        { GetBucketEncryption: 1 },
+        RULE,
+      ]);
+      expect(test.output.join("")).toContain(LEFT);
+      await expect(
+        test.stack.previewRefresh({ expectNoChanges: true, onOutput: test.onOutput }),
+      ).resolves.toBeDefined();
+    },
+  );
+
+  it.each(ENGINE_FLAGS)(
+    "with %s, plugin to dynamic: the plugin's delete leaves the rule, and its log line reaches the CLI",
+    async (_flags, flags) => {
+      await declare({ ...LOGS, frontEnd: "plugin" });
+      await test.stack.up({ onOutput: test.onOutput, ...flags(folder) });
+      oss.clearRequests();
+      await declare({ ...LOGS, frontEnd: "dynamic" });
+      test.output.length = 0;
+      await test.stack.up({ onOutput: test.onOutput, ...flags(folder) });
+      expect([oss.counts(), oss.bucket("logs")?.rule]).toStrictEqual([
+        { GetBucketEncryption: 1 },
+        RULE,
+      ]);
+      expect(test.output.join("")).toContain(LEFT);
+    },
+  );
 });
 
 describe("a dynamic and a plugin resource on one bucket", () => {

@@ -3,6 +3,8 @@
  * node_modules/.bin (the npm route): see tests/support/pluginProgramSuite.ts. Also: one bucket
  * declared under two explicit providers, which the engine serves from two plugin processes.
  */
+import { join } from "node:path";
+import type { UpOptions } from "@pulumi/pulumi/automation";
 import { DEFAULT_CREDENTIAL, type OssEmulator } from "local-oss-endpoint";
 import { describePluginProgram } from "../support/pluginProgramSuite";
 import { createPluginStack, PROVIDER_SECRET } from "../support/pluginStacks";
@@ -60,14 +62,23 @@ describe("a YAML program that declares one bucket under two ossencryption provid
     expect(oss.counts()).toStrictEqual({});
   });
 
-  it("fails the up, naming both resources, and leaves OSS holding what the state records", async () => {
-    await expect(test.stack.up({ onOutput: test.onOutput })).rejects.toThrow(DUPLICATE);
-    // The engine may have created the resource that was checked first before the other failed.
-    const recorded = (await test.resourcesOfType(PLUGIN_BUCKET_ENCRYPTION_TYPE)).map(
-      ({ outputs }) => outputs.sseAlgorithm,
-    );
-    const held = oss.bucket("logs")?.rule;
-    expect(recorded).toStrictEqual(held === undefined ? [] : [held.sseAlgorithm]);
-    expect(oss.counts().PutBucketEncryption ?? 0).toBeLessThanOrEqual(1);
-  });
+  it.each<[string, (workDir: string) => UpOptions]>([
+    ["no engine flags", () => ({})],
+    ["--logflow --logtostderr -v=9", () => ({ logFlow: true, logToStdErr: true, logVerbosity: 9 })],
+    ["--tracing", (workDir) => ({ tracing: `file:${join(workDir, "trace.json")}` })],
+  ])(
+    "fails the up with %s, naming both resources, and leaves OSS holding what the state records",
+    async (_flags, flags) => {
+      await expect(
+        test.stack.up({ onOutput: test.onOutput, ...flags(test.workDir) }),
+      ).rejects.toThrow(DUPLICATE);
+      // The engine may have created the resource that was checked first before the other failed.
+      const recorded = (await test.resourcesOfType(PLUGIN_BUCKET_ENCRYPTION_TYPE)).map(
+        ({ outputs }) => outputs.sseAlgorithm,
+      );
+      const held = oss.bucket("logs")?.rule;
+      expect(recorded).toStrictEqual(held === undefined ? [] : [held.sseAlgorithm]);
+      expect(oss.counts().PutBucketEncryption ?? 0).toBeLessThanOrEqual(1);
+    },
+  );
 });

@@ -21,14 +21,14 @@ interface BadInput {
 const ALGORITHMS = "one of AES256, KMS, SM4 (any letter case)";
 const KEY_ID_RULE =
   "kmsMasterKeyId must be at most 256 characters, start with a letter or digit and contain only letters, digits and - _ : / .";
-const CHARACTERS = "bucket may contain only lowercase letters, digits and hyphens; got";
-const ENDS = "bucket must start and end with a lowercase letter or digit; got";
+const CHARACTERS = "bucket may contain only lowercase letters, digits and hyphens";
+const ENDS = "bucket must start and end with a lowercase letter or digit";
 const SCHEME =
   "endpoint must be an http:// or https:// URL such as https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000";
 const ALLOWED =
   "allowed properties are bucket, sseAlgorithm, kmsMasterKeyId, kmsDataEncryption, region, endpoint, signatureVersion, onExisting, onDelete";
-const KMS_ONLY = (property: string, algorithm: string) =>
-  `${property} applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS (sseAlgorithm is ${algorithm})`;
+const KMS_ONLY = (property: string) =>
+  `${property} applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS`;
 
 const ok = { bucket: "valid-bucket", sseAlgorithm: "AES256" };
 const kms = { bucket: "valid-bucket", sseAlgorithm: "KMS" };
@@ -69,73 +69,73 @@ const CORPUS: readonly BadInput[] = [
     title: "an empty bucket",
     args: { ...ok, bucket: "" },
     property: "bucket",
-    reason: 'bucket must be 3 to 63 characters long; got 0 ("")',
+    reason: "bucket must be 3 to 63 characters long; got 0",
   },
   {
     title: "a 2-character bucket",
     args: { ...ok, bucket: "ab" },
     property: "bucket",
-    reason: 'bucket must be 3 to 63 characters long; got 2 ("ab")',
+    reason: "bucket must be 3 to 63 characters long; got 2",
   },
   {
     title: "a 64-character bucket",
     args: { ...ok, bucket: "b".repeat(64) },
     property: "bucket",
-    reason: `bucket must be 3 to 63 characters long; got 64 ("${"b".repeat(64)}")`,
+    reason: "bucket must be 3 to 63 characters long; got 64",
   },
   {
     title: "an upper-case bucket",
     args: { ...ok, bucket: "MyBucket" },
     property: "bucket",
-    reason: `${CHARACTERS} "MyBucket"`,
+    reason: CHARACTERS,
   },
   {
     title: "a bucket with an underscore",
     args: { ...ok, bucket: "my_bucket" },
     property: "bucket",
-    reason: `${CHARACTERS} "my_bucket"`,
+    reason: CHARACTERS,
   },
   {
     title: "a bucket with dots",
     args: { ...ok, bucket: "a.b.c" },
     property: "bucket",
-    reason: `${CHARACTERS} "a.b.c"`,
+    reason: CHARACTERS,
   },
   {
     title: "a bucket with a space",
     args: { ...ok, bucket: "my bucket" },
     property: "bucket",
-    reason: `${CHARACTERS} "my bucket"`,
+    reason: CHARACTERS,
   },
   {
     title: "a path traversal as bucket",
     args: { ...ok, bucket: "../../etc/passwd" },
     property: "bucket",
-    reason: `${CHARACTERS} "../../etc/passwd"`,
+    reason: CHARACTERS,
   },
   {
     title: "markup as bucket",
     args: { ...ok, bucket: "<script>alert(1)</script>" },
     property: "bucket",
-    reason: `${CHARACTERS} "<script>alert(1)</script>"`,
+    reason: CHARACTERS,
   },
   {
     title: "a non-ASCII bucket",
     args: { ...ok, bucket: "bücket" },
     property: "bucket",
-    reason: `${CHARACTERS} "bücket"`,
+    reason: CHARACTERS,
   },
   {
     title: "a bucket starting with a hyphen",
     args: { ...ok, bucket: "-logs" },
     property: "bucket",
-    reason: `${ENDS} "-logs"`,
+    reason: ENDS,
   },
   {
     title: "a bucket ending with a hyphen",
     args: { ...ok, bucket: "logs-" },
     property: "bucket",
-    reason: `${ENDS} "logs-"`,
+    reason: ENDS,
   },
   // sseAlgorithm
   {
@@ -148,13 +148,13 @@ const CORPUS: readonly BadInput[] = [
     title: "AES128",
     args: { ...ok, sseAlgorithm: "AES128" },
     property: "sseAlgorithm",
-    reason: `sseAlgorithm must be ${ALGORITHMS}; got "AES128"`,
+    reason: `sseAlgorithm must be ${ALGORITHMS}`,
   },
   {
     title: "an empty algorithm",
     args: { ...ok, sseAlgorithm: "" },
     property: "sseAlgorithm",
-    reason: `sseAlgorithm must be ${ALGORITHMS}; got ""`,
+    reason: `sseAlgorithm must be ${ALGORITHMS}`,
   },
   {
     title: "a numeric algorithm",
@@ -166,32 +166,32 @@ const CORPUS: readonly BadInput[] = [
     title: "AES 256 with a space",
     args: { ...ok, sseAlgorithm: "AES 256" },
     property: "sseAlgorithm",
-    reason: `sseAlgorithm must be ${ALGORITHMS}; got "AES 256"`,
+    reason: `sseAlgorithm must be ${ALGORITHMS}`,
   },
   {
     title: "an injection as algorithm",
     args: { ...ok, sseAlgorithm: "KMS; DROP TABLE rules" },
     property: "sseAlgorithm",
-    reason: `sseAlgorithm must be ${ALGORITHMS}; got "KMS; DROP TABLE rules"`,
+    reason: `sseAlgorithm must be ${ALGORITHMS}`,
   },
   {
     title: "a 500-character algorithm",
     args: { ...ok, sseAlgorithm: "K".repeat(500) },
     property: "sseAlgorithm",
-    reason: `sseAlgorithm must be ${ALGORITHMS}; got "${"K".repeat(64)}…"`,
+    reason: `sseAlgorithm must be ${ALGORITHMS}`,
   },
   // kmsMasterKeyId
   {
     title: "a key id beside AES256",
     args: { ...ok, kmsMasterKeyId: "key-1" },
     property: "kmsMasterKeyId",
-    reason: KMS_ONLY("kmsMasterKeyId", "AES256"),
+    reason: KMS_ONLY("kmsMasterKeyId"),
   },
   {
     title: "a key id beside SM4",
     args: { ...ok, sseAlgorithm: "sm4", kmsMasterKeyId: "key-1" },
     property: "kmsMasterKeyId",
-    reason: KMS_ONLY("kmsMasterKeyId", "SM4"),
+    reason: KMS_ONLY("kmsMasterKeyId"),
   },
   {
     title: "XML injected in the key id",
@@ -234,19 +234,19 @@ const CORPUS: readonly BadInput[] = [
     title: "AES256 data encryption",
     args: { ...kms, kmsDataEncryption: "AES256" },
     property: "kmsDataEncryption",
-    reason: 'kmsDataEncryption must be one of SM4 (any letter case); got "AES256"',
+    reason: "kmsDataEncryption must be one of SM4 (any letter case)",
   },
   {
     title: "data encryption beside AES256",
     args: { ...ok, kmsDataEncryption: "SM4" },
     property: "kmsDataEncryption",
-    reason: KMS_ONLY("kmsDataEncryption", "AES256"),
+    reason: KMS_ONLY("kmsDataEncryption"),
   },
   {
     title: "data encryption beside SM4",
     args: { ...ok, sseAlgorithm: "SM4", kmsDataEncryption: "sm4" },
     property: "kmsDataEncryption",
-    reason: KMS_ONLY("kmsDataEncryption", "SM4"),
+    reason: KMS_ONLY("kmsDataEncryption"),
   },
   {
     title: "a boolean data encryption",
@@ -259,13 +259,13 @@ const CORPUS: readonly BadInput[] = [
     title: "a region name",
     args: { ...ok, region: "Hangzhou" },
     property: "region",
-    reason: 'region must be a region id such as cn-hangzhou or ap-southeast-1; got "Hangzhou"',
+    reason: "region must be a region id such as cn-hangzhou or ap-southeast-1",
   },
   {
     title: "a region with an underscore",
     args: { ...ok, region: "cn_hangzhou" },
     property: "region",
-    reason: 'region must be a region id such as cn-hangzhou or ap-southeast-1; got "cn_hangzhou"',
+    reason: "region must be a region id such as cn-hangzhou or ap-southeast-1",
   },
   {
     title: "a numeric region",
@@ -311,7 +311,7 @@ const CORPUS: readonly BadInput[] = [
     title: "signature version v2",
     args: { ...ok, signatureVersion: "v2" },
     property: "signatureVersion",
-    reason: 'signatureVersion must be one of "v4", "v1"; got "v2"',
+    reason: 'signatureVersion must be one of "v4", "v1"',
   },
   {
     title: "a numeric signature version",
@@ -323,13 +323,13 @@ const CORPUS: readonly BadInput[] = [
     title: "onExisting skip",
     args: { ...ok, onExisting: "skip" },
     property: "onExisting",
-    reason: 'onExisting must be one of "overwrite", "fail"; got "skip"',
+    reason: 'onExisting must be one of "overwrite", "fail"',
   },
   {
     title: "onDelete keep",
     args: { ...ok, onDelete: "keep" },
     property: "onDelete",
-    reason: 'onDelete must be one of "remove", "restore"; got "keep"',
+    reason: 'onDelete must be one of "remove", "restore"',
   },
   // unknown properties
   {
@@ -349,13 +349,13 @@ const CORPUS: readonly BadInput[] = [
     title: "an unknown bucket beside an invalid algorithm",
     args: { bucket: "other-bucket", bucketAfter: "source", sseAlgorithm: "RSA" },
     property: "sseAlgorithm",
-    reason: `sseAlgorithm must be ${ALGORITHMS}; got "RSA"`,
+    reason: `sseAlgorithm must be ${ALGORITHMS}`,
   },
   {
     title: "an unknown key id beside an invalid bucket",
     args: { bucket: "UPPER", sseAlgorithm: "KMS", kmsMasterKeyId: "key-1", keyIdAfter: "source" },
     property: "bucket",
-    reason: `${CHARACTERS} "UPPER"`,
+    reason: CHARACTERS,
   },
   {
     title: "an unknown bucket beside invalid data encryption",
@@ -366,13 +366,13 @@ const CORPUS: readonly BadInput[] = [
       kmsDataEncryption: "AES256",
     },
     property: "kmsDataEncryption",
-    reason: 'kmsDataEncryption must be one of SM4 (any letter case); got "AES256"',
+    reason: "kmsDataEncryption must be one of SM4 (any letter case)",
   },
   {
     title: "an unknown key id beside an invalid onDelete",
     args: { ...kms, keyIdAfter: "source", onDelete: "forget" },
     property: "onDelete",
-    reason: 'onDelete must be one of "remove", "restore"; got "forget"',
+    reason: 'onDelete must be one of "remove", "restore"',
   },
 ];
 

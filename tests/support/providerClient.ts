@@ -32,6 +32,9 @@ export interface ProviderClient {
   readonly diff: (request: provproto.DiffRequest) => Promise<provproto.DiffResponse>;
   readonly create: (request: provproto.CreateRequest) => Promise<provproto.CreateResponse>;
   readonly read: (request: provproto.ReadRequest) => Promise<provproto.ReadResponse>;
+  readonly update: (request: provproto.UpdateRequest) => Promise<provproto.UpdateResponse>;
+  readonly delete: (request: provproto.DeleteRequest) => Promise<emptyproto.Empty>;
+  readonly attach: (request: pluginproto.PluginAttach) => Promise<emptyproto.Empty>;
   readonly invoke: (request: provproto.InvokeRequest) => Promise<provproto.InvokeResponse>;
   readonly getSchema: (request: provproto.GetSchemaRequest) => Promise<provproto.GetSchemaResponse>;
   readonly getPluginInfo: () => Promise<pluginproto.PluginInfo>;
@@ -39,11 +42,15 @@ export interface ProviderClient {
   readonly close: () => void;
 }
 
-/** Connects to a plugin serving on `127.0.0.1:port`. */
-export function providerClient(port: number): ProviderClient {
+/**
+ * Connects to a plugin serving on `127.0.0.1:port`; `options` are the gRPC channel's (the engine
+ * sends messages of up to 400 MiB).
+ */
+export function providerClient(port: number, options: grpc.ChannelOptions = {}): ProviderClient {
   const client = new provrpc.ResourceProviderClient(
     `127.0.0.1:${port}`,
     grpc.credentials.createInsecure(),
+    { "grpc.max_send_message_length": 400 * 1024 * 1024, ...options },
   );
   return {
     checkConfig: (request) => call((done) => client.checkConfig(request, done)),
@@ -52,6 +59,9 @@ export function providerClient(port: number): ProviderClient {
     diff: (request) => call((done) => client.diff(request, done)),
     create: (request) => call((done) => client.create(request, done)),
     read: (request) => call((done) => client.read(request, done)),
+    update: (request) => call((done) => client.update(request, done)),
+    delete: (request) => call((done) => client.delete(request, done)),
+    attach: (request) => call((done) => client.attach(request, done)),
     invoke: (request) => call((done) => client.invoke(request, done)),
     getSchema: (request) => call((done) => client.getSchema(request, done)),
     getPluginInfo: () => call((done) => client.getPluginInfo(new emptyproto.Empty(), done)),

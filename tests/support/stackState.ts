@@ -41,6 +41,28 @@ export async function expectStateMatchesEmulator(
   expect(Object.fromEntries(inState)).toStrictEqual(Object.fromEntries(inEmulator));
 }
 
+/** Pulumi's signature of a secret value in an exported state. */
+const SECRET_SIGNATURE = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+
+/**
+ * A secret output of an exported state, as `{ secret: <its plaintext, parsed> }`, so that a test
+ * asserts both that it is secret and what it holds; a value that is not secret is returned as it
+ * is, so a test expecting a secret fails on it.
+ */
+export function secretOutput(value: unknown): unknown {
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    Object.entries(SECRET_SIGNATURE).every(
+      ([key, signature]) => (value as Record<string, unknown>)[key] === signature,
+    )
+  ) {
+    const { plaintext } = value as { plaintext?: string };
+    return { secret: plaintext === undefined ? undefined : (JSON.parse(plaintext) as unknown) };
+  }
+  return value;
+}
+
 /** The secret parts of a credential: the AccessKey secret and the STS token. */
 export function secretsOf(credential: EmulatorCredential): string[] {
   return [

@@ -2,7 +2,7 @@
  * Declares one plugin `BucketEncryption` per entry of the stack config `resources`, through the
  * default `ossencryption` provider (stack config `ossencryption:*`) or, for entries that say so,
  * through an explicit provider made from the stack config `explicitEndpoint`, `explicitRegion`,
- * `explicitAccessKey` and `explicitSecretKey` (the keys as secrets).
+ * `explicitAccessKey` and `explicitSecretKey` (the keys as secrets), each left out when unset.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -16,8 +16,10 @@ interface ResourceSpec extends BucketEncryptionArgs {
   readonly name: string;
   /** Manage it through the explicit provider. */
   readonly explicit?: boolean;
-  /** Pass kmsMasterKeyId as a secret. */
-  readonly secretKeyId?: boolean;
+  /** Pass these arguments as secrets. */
+  readonly secretArgs?: (keyof BucketEncryptionArgs)[];
+  /** Declare the resource as the child of a component of this type, named after the resource. */
+  readonly parentType?: string;
   /** Pulumi's replaceOnChanges option. */
   readonly replaceOnChanges?: string[];
   /** Pulumi's ignoreChanges option. */
@@ -32,9 +34,9 @@ const explicit =
     ? undefined
     : new Provider("explicit", {
         endpoint: explicitEndpoint,
-        region: config.require("explicitRegion"),
-        accessKey: config.requireSecret("explicitAccessKey"),
-        secretKey: config.requireSecret("explicitSecretKey"),
+        region: config.get("explicitRegion"),
+        accessKey: config.getSecret("explicitAccessKey"),
+        secretKey: config.getSecret("explicitSecretKey"),
       });
 
 /** The algorithm OSS holds for each resource, by resource name. */
@@ -43,23 +45,27 @@ export const algorithms: Record<string, pulumi.Output<string>> = {};
 for (const {
   name,
   explicit: useExplicit,
-  secretKeyId,
+  secretArgs = [],
+  parentType,
   replaceOnChanges,
   ignoreChanges,
   ...args
 } of resources) {
   const resource = new BucketEncryption(
     name,
-    {
-      ...args,
-      ...(secretKeyId === true && args.kmsMasterKeyId !== undefined
-        ? { kmsMasterKeyId: pulumi.secret(args.kmsMasterKeyId) }
-        : {}),
-    },
+    Object.fromEntries(
+      Object.entries(args).map(([key, value]) => [
+        key,
+        secretArgs.includes(key as keyof BucketEncryptionArgs) ? pulumi.secret(value) : value,
+      ]),
+    ) as unknown as BucketEncryptionArgs,
     {
       ...(useExplicit === true && explicit !== undefined ? { provider: explicit } : {}),
       ...(replaceOnChanges === undefined ? {} : { replaceOnChanges }),
       ...(ignoreChanges === undefined ? {} : { ignoreChanges }),
+      ...(parentType === undefined
+        ? {}
+        : { parent: new pulumi.ComponentResource(parentType, `${name}-group`) }),
     },
   );
   algorithms[name] = resource.sseAlgorithm;

@@ -15,8 +15,10 @@ interface ResourceSpec extends BucketEncryptionArgs {
   readonly deleteBeforeReplace?: boolean;
   /** Pulumi's replaceOnChanges option. */
   readonly replaceOnChanges?: string[];
-  /** Pass kmsMasterKeyId as a secret. */
-  readonly secretKeyId?: boolean;
+  /** Pass these arguments as secrets. */
+  readonly secretArgs?: (keyof BucketEncryptionArgs)[];
+  /** Declare the resource as the child of a component of this type, named after the resource. */
+  readonly parentType?: string;
   /**
    * Make the bucket known only once the named earlier resource exists: during a preview that
    * creates that resource, the bucket is unknown.
@@ -52,27 +54,36 @@ for (const {
   retainOnDelete,
   deleteBeforeReplace,
   replaceOnChanges,
-  secretKeyId,
+  secretArgs = [],
+  parentType,
   bucketAfter,
   keyIdAfter,
   ...args
 } of resources) {
-  const keyId =
-    keyIdAfter === undefined || args.kmsMasterKeyId === undefined
-      ? args.kmsMasterKeyId
-      : after(keyIdAfter, args.kmsMasterKeyId);
+  const declaredArgs: BucketEncryptionArgs = {
+    ...args,
+    bucket: bucketAfter === undefined ? args.bucket : after(bucketAfter, args.bucket),
+    kmsMasterKeyId:
+      keyIdAfter === undefined || args.kmsMasterKeyId === undefined
+        ? args.kmsMasterKeyId
+        : after(keyIdAfter, args.kmsMasterKeyId),
+    endpoint: args.endpoint ?? endpoint,
+  };
   const resource = new BucketEncryption(
     name,
-    {
-      ...args,
-      bucket: bucketAfter === undefined ? args.bucket : after(bucketAfter, args.bucket),
-      kmsMasterKeyId: secretKeyId === true && keyId !== undefined ? pulumi.secret(keyId) : keyId,
-      endpoint: args.endpoint ?? endpoint,
-    },
+    Object.fromEntries(
+      Object.entries(declaredArgs).map(([key, value]) => [
+        key,
+        secretArgs.includes(key as keyof BucketEncryptionArgs) ? pulumi.secret(value) : value,
+      ]),
+    ) as unknown as BucketEncryptionArgs,
     {
       retainOnDelete: retainOnDelete === true,
       ...(deleteBeforeReplace === undefined ? {} : { deleteBeforeReplace }),
       ...(replaceOnChanges === undefined ? {} : { replaceOnChanges }),
+      ...(parentType === undefined
+        ? {}
+        : { parent: new pulumi.ComponentResource(parentType, `${name}-group`) }),
     },
   );
   declared.set(name, resource);
