@@ -7,7 +7,7 @@ const urn = (name: string, type = "ossencryption:index:BucketEncryption") =>
 describe("enterBucket", () => {
   it("takes the same resource again, as a replace checks it twice", () => {
     const buckets = new Map<string, DeclaringResource>();
-    const logs = { urn: urn("logs"), name: "logs", provider: "ossencryption plugin" };
+    const logs = { urn: urn("logs"), name: "logs", provider: "ossencryption plugin" as const };
     expect([enterBucket(buckets, "logs", logs), enterBucket(buckets, "logs", logs)]).toStrictEqual([
       "logs",
       "logs",
@@ -19,7 +19,7 @@ describe("enterBucket", () => {
     const child = (parentType: string) => ({
       urn: urn("encryption", `${parentType}$pulumi-nodejs:dynamic/oss:BucketEncryption`),
       name: "encryption",
-      provider: "dynamic provider",
+      provider: "dynamic provider" as const,
     });
     enterBucket(buckets, "logs", child("acme:index:Logs"));
     expect(() => enterBucket(buckets, "logs", child("acme:index:Archive"))).toThrow(
@@ -29,12 +29,16 @@ describe("enterBucket", () => {
 
   it("refuses a resource of the other provider, naming both providers", () => {
     const buckets = new Map<string, DeclaringResource>();
-    enterBucket(buckets, "logs", { urn: urn("old"), name: "old", provider: "dynamic provider" });
+    enterBucket(buckets, "logs", {
+      urn: urn("old"),
+      name: "old",
+      provider: "dynamic provider" as const,
+    });
     expect(() =>
       enterBucket(buckets, "logs", {
         urn: urn("new"),
         name: "new",
-        provider: "ossencryption plugin",
+        provider: "ossencryption plugin" as const,
       }),
     ).toThrow(
       'BucketEncryption "new" of the ossencryption plugin declares bucket "logs", which BucketEncryption "old" of the dynamic provider already declares',

@@ -3,12 +3,22 @@ import type { EncryptionRule } from "./encryptionRule";
 
 const KMS: EncryptionRule = { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" };
 const SM4: EncryptionRule = { sseAlgorithm: "SM4" };
+const LOGS = {
+  urn: "urn:pulumi:test::project::ossencryption:index:BucketEncryption::logs",
+  name: "logs",
+  provider: "ossencryption plugin" as const,
+} as const;
+const OTHER = { ...LOGS, urn: `${LOGS.urn}-2`, name: "logs-2" };
 
 describe("DeploymentBuckets", () => {
-  it("knows only the buckets declared to it", () => {
+  it("knows only the buckets declared to it, each by the resource that declared it first", () => {
     const buckets = new DeploymentBuckets();
-    buckets.declare("logs");
-    expect([buckets.isDeclared("logs"), buckets.isDeclared("audit")]).toStrictEqual([true, false]);
+    buckets.declare("logs", LOGS);
+    buckets.declare("logs", OTHER);
+    expect([buckets.declaringResource("logs"), buckets.declaringResource("audit")]).toStrictEqual([
+      LOGS,
+      undefined,
+    ]);
   });
 
   it("hands a rule left by a delete over to one create, with the deleted resource's prior rule", () => {
@@ -26,20 +36,20 @@ describe("DeploymentBuckets", () => {
 
   it("lets a create take over its predecessor's rule, which is then the rule found", () => {
     const buckets = new DeploymentBuckets();
-    buckets.declare("logs", KMS);
+    buckets.declare("logs", LOGS, KMS);
     expect(buckets.takeOver("logs", KMS)).toStrictEqual({ priorRule: KMS });
   });
 
   it("keeps the predecessor's rule when the same bucket is declared again without one", () => {
     const buckets = new DeploymentBuckets();
-    buckets.declare("logs", KMS);
-    buckets.declare("logs");
+    buckets.declare("logs", LOGS, KMS);
+    buckets.declare("logs", LOGS);
     expect(buckets.takeOver("logs", KMS)).toStrictEqual({ priorRule: KMS });
   });
 
   it("takes over nothing when the rule found is neither handed over nor the predecessor's", () => {
     const buckets = new DeploymentBuckets();
-    buckets.declare("logs", KMS);
+    buckets.declare("logs", LOGS, KMS);
     buckets.handOver("logs", { rule: KMS, priorRule: SM4 });
     expect(buckets.takeOver("logs", SM4)).toBeUndefined();
     expect(buckets.takeOver("audit", KMS)).toBeUndefined();
@@ -52,7 +62,7 @@ describe("duplicateBucketMessage", () => {
   const plugin = (name: string, type?: string) => ({
     urn: urn(name, type),
     name,
-    provider: "ossencryption plugin",
+    provider: "ossencryption plugin" as const,
   });
 
   it("names both resources and the bucket", () => {

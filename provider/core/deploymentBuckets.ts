@@ -27,25 +27,36 @@ export interface Takeover {
   readonly priorRule?: EncryptionRule;
 }
 
-/** The buckets of one deployment: which are declared, and what deletes left for creates. */
+/** A declared bucket: the resource that declares it, and the rule its previous state recorded. */
+interface Declared {
+  readonly resource: DeclaringResource;
+  readonly predecessorRule: EncryptionRule | undefined;
+}
+
+/**
+ * The buckets of one deployment that a provider process serves: which resource declares each,
+ * and what deletes left for creates.
+ */
 export class DeploymentBuckets {
-  /** Each declared bucket, with the rule its declaring resource recorded before, if any. */
-  private readonly declared = new Map<string, EncryptionRule | undefined>();
+  private readonly declared = new Map<string, Declared>();
   private readonly handovers = new Map<string, Handover>();
 
   /**
-   * Records that a resource of the program declares `bucket`. `predecessorRule` is the rule that
-   * resource's previous state recorded for the same bucket, when it had one.
+   * Records that `resource` declares `bucket`. `predecessorRule` is the rule that resource's
+   * previous state recorded for the same bucket, when it had one. The engine checks a replaced
+   * resource twice (with its previous state, then without), so a rule once given is kept.
    */
-  declare(bucket: string, predecessorRule?: EncryptionRule): void {
-    if (predecessorRule !== undefined || !this.declared.has(bucket)) {
-      this.declared.set(bucket, predecessorRule);
-    }
+  declare(bucket: string, resource: DeclaringResource, predecessorRule?: EncryptionRule): void {
+    const earlier = this.declared.get(bucket);
+    this.declared.set(bucket, {
+      resource: earlier?.resource ?? resource,
+      predecessorRule: predecessorRule ?? earlier?.predecessorRule,
+    });
   }
 
-  /** Whether a resource of this deployment declares `bucket`, so that its rule is not a delete's. */
-  isDeclared(bucket: string): boolean {
-    return this.declared.has(bucket);
+  /** The resource of this deployment that declares `bucket`, if any: its rule is not a delete's. */
+  declaringResource(bucket: string): DeclaringResource | undefined {
+    return this.declared.get(bucket)?.resource;
   }
 
   /** Records the rule a delete left on a declared bucket, for the create that takes it over. */
@@ -65,7 +76,7 @@ export class DeploymentBuckets {
       this.handovers.delete(bucket);
       return handover.priorRule === undefined ? {} : { priorRule: handover.priorRule };
     }
-    const predecessorRule = this.declared.get(bucket);
+    const predecessorRule = this.declared.get(bucket)?.predecessorRule;
     return predecessorRule !== undefined && rulesEqual(predecessorRule, found)
       ? { priorRule: found }
       : undefined;
@@ -78,14 +89,17 @@ export const PROVIDER_NAMES = {
   plugin: "ossencryption plugin",
 } as const;
 
+/** A provider of `BucketEncryption`, by its name in messages. */
+export type ProviderName = (typeof PROVIDER_NAMES)[keyof typeof PROVIDER_NAMES];
+
 /** A resource that declares a bucket. */
 export interface DeclaringResource {
-  /** The resource's URN: what tells two resources apart. */
+  /** The resource's URN: what tells two resources apart (`""` where it is not known). */
   readonly urn: string;
   /** The resource's name in the program. */
   readonly name: string;
-  /** The provider that serves it: one of `PROVIDER_NAMES`. */
-  readonly provider: string;
+  /** The provider that serves it. */
+  readonly provider: ProviderName;
 }
 
 /**

@@ -522,11 +522,21 @@ describe("checkStoredOutputs", () => {
     });
   });
 
+  it("takes what OSS may hold as the rule and prior rule, and a region an earlier version recorded unchecked", () => {
+    const outcome = checkStoredOutputs({
+      ...STORED,
+      kmsMasterKeyId: "key id with spaces",
+      priorRule: { sseAlgorithm: "AES256", kmsMasterKeyId: "k" },
+      location: { region: "local", endpoint: "http://127.0.0.1:9000" },
+    });
+    expect(outcome.ok).toBe(true);
+  });
+
   it.each([
     [
-      "a prior rule with a key id beside AES256",
-      { priorRule: { sseAlgorithm: "AES256", kmsMasterKeyId: "k" } },
-      "priorRule.kmsMasterKeyId",
+      "a prior rule of an algorithm OSS does not know",
+      { priorRule: { sseAlgorithm: "DES" } },
+      "priorRule.sseAlgorithm",
     ],
     [
       "a location without an endpoint",
@@ -538,7 +548,13 @@ describe("checkStoredOutputs", () => {
       { location: { region: "cn-hangzhou", endpoint: "file:///etc/passwd" } },
       "location.endpoint",
     ],
+    [
+      "a location region that is not a name",
+      { location: { region: "../../x", endpoint: "http://127.0.0.1:9000" } },
+      "location.region",
+    ],
     ["a bucket not known", { bucket: UNKNOWN_VALUE }, "bucket"],
+    ["an invalid bucket", { bucket: "../etc" }, "bucket"],
   ])("refuses %s, naming the property", (_case, change, property) => {
     const outcome = checkStoredOutputs({ ...STORED, ...change });
     expect(outcome.ok ? [] : outcome.failures.map((failure) => failure.property)).toStrictEqual([

@@ -90,6 +90,24 @@ export interface InputFailure {
   readonly concealValue?: true;
 }
 
+/**
+ * The failures as a provider reports them to the engine, which prints a named property's value
+ * beside the reason: a failure whose value may hold a credential is reported without its property
+ * (its reason names it), so that nothing is printed with it.
+ */
+export function reportedFailures(
+  failures: readonly InputFailure[],
+): { readonly property: string; readonly reason: string }[] {
+  return failures.map(({ property, reason, concealValue }) => ({
+    property: concealValue === true ? "" : property,
+    reason,
+  }));
+}
+
+/** Why a bucket given as a secret is refused. */
+export const SECRET_BUCKET_REASON =
+  "bucket must not be a secret: it is the resource's id, which Pulumi keeps in plain text in the state and shows in its output";
+
 /** The result of checking inputs: canonical inputs, or every failure found. */
 export type CheckOutcome =
   | { readonly ok: true; readonly inputs: BucketEncryptionInputs }
@@ -231,8 +249,13 @@ const kmsMasterKeyIdSchema = stringInput("kmsMasterKeyId", "a KMS key id").refin
   },
 );
 
+/** Whether `region` is a region id such as `cn-hangzhou`, with or without the `oss-` prefix. */
+export function isRegionId(region: string): boolean {
+  return region.length <= REGION_ID_MAX_LENGTH && REGION_ID.test(region);
+}
+
 const regionSchema = stringInput("region", "a region id such as cn-hangzhou")
-  .refine((region) => region.length <= REGION_ID_MAX_LENGTH && REGION_ID.test(region), {
+  .refine(isRegionId, {
     error: "region must be a region id such as cn-hangzhou or ap-southeast-1",
   })
   .transform((region) => region.replace(/^oss-/, ""));
@@ -266,7 +289,7 @@ const inputFieldsSchema = z.strictObject(
     error: (issue) =>
       issue.code === "unrecognized_keys"
         ? `unknown ${issue.keys.length === 1 ? "property" : "properties"} ${issue.keys
-            .map((key) => JSON.stringify(key))
+            .map(quote)
             .join(", ")}; allowed properties are ${INPUT_PROPERTIES.join(", ")}`
         : undefined,
   },
@@ -369,15 +392,34 @@ export function checkInputs(
   return { ok: true, inputs };
 }
 
-const storedSchema = z.object({
-  priorRule: z
+/**
+ * A rule as OSS returned it: its algorithm is one OSS knows, its key id any text OSS holds (set by
+ * whoever set the rule, so not held to the alphabet of declared key ids).
+ */
+const storedRuleFields = {
+  sseAlgorithm: upperCaseChoice("sseAlgorithm", SSE_ALGORITHMS),
+  kmsMasterKeyId: z.string().min(1).max(4096).optional(),
+  kmsDataEncryption: upperCaseChoice("kmsDataEncryption", KMS_DATA_ENCRYPTIONS).optional(),
+};
+
+/**
+ * Outputs as create, update and read write them. The inputs came from a check and are held to it;
+ * the rule fields may come from OSS (a refresh records what OSS holds), and so may `priorRule`;
+ * `location.region` may come from config or the environment, as earlier versions recorded it
+ * unchecked. What a call would go to is held to the endpoint's rule whatever its source.
+ */
+const storedOutputsSchema = z.object({
+  ...inputFieldsSchema.shape,
+  ...storedRuleFields,
+  priorRule: z.strictObject(storedRuleFields).optional(),
+  location: z
     .strictObject({
-      sseAlgorithm: upperCaseChoice("sseAlgorithm", SSE_ALGORITHMS),
-      kmsMasterKeyId: kmsMasterKeyIdSchema.optional(),
-      kmsDataEncryption: upperCaseChoice("kmsDataEncryption", KMS_DATA_ENCRYPTIONS).optional(),
+      region: z
+        .string()
+        .regex(/^[\w.-]{1,64}$/, "location.region must be 1 to 64 letters, digits, _ . or -"),
+      endpoint: endpointSchema,
     })
     .optional(),
-  location: z.strictObject({ region: regionSchema, endpoint: endpointSchema }).optional(),
 });
 
 /** The result of checking stored outputs: canonical outputs, or every failure found. */
@@ -386,36 +428,32 @@ export type StoredOutcome =
   | { readonly ok: false; readonly failures: readonly InputFailure[] };
 
 /**
- * Validates outputs a resource's state holds, as an earlier create, update or read wrote them:
- * its inputs, each known, and `priorRule` and `location` when present. Other keys are left out
- * unread (a state written by another version may hold some), so nothing here depends on them.
+ * Validates the outputs a resource's state holds (see `storedOutputsSchema`), each value known.
+ * Keys it does not know are left out unread: a state written by another version may hold some
+ * (`__provider` among them), and nothing here depends on them.
  */
 export function checkStoredOutputs(stored: Readonly<Record<string, unknown>>): StoredOutcome {
-  const { priorRule, location } = stored;
-  const inputs = Object.fromEntries(
-    Object.entries(stored).filter(([key]) => (INPUT_PROPERTIES as readonly string[]).includes(key)),
-  );
-  const checked = checkInputs(inputs, { allowUnknowns: false });
-  const extras = storedSchema.safeParse({ priorRule, location });
-  const failures = [
-    ...(checked.ok ? [] : checked.failures),
-    ...(extras.success ? [] : failuresOf(extras.error)),
-    ...(extras.data?.priorRule === undefined
-      ? []
-      : kmsOnlyFailures(extras.data.priorRule.sseAlgorithm, extras.data.priorRule).map(
-          (failure) => ({ ...failure, property: `priorRule.${failure.property}` }),
-        )),
-  ];
-  if (!checked.ok || !extras.success || failures.length > 0) {
-    return { ok: false, failures };
+  const unknown = Object.keys(stored).filter((key) => isUnknown(stored[key]));
+  if (unknown.length > 0) {
+    return {
+      ok: false,
+      failures: unknown.map((property) => ({
+        property,
+        reason: `${property} is not known; a stored output always is`,
+      })),
+    };
   }
-  const { priorRule: rule, location: place } = extras.data;
+  const parsed = storedOutputsSchema.safeParse(stored);
+  if (!parsed.success) {
+    return { ok: false, failures: failuresOf(parsed.error) };
+  }
+  const { priorRule, ...outputs } = parsed.data;
   return {
     ok: true,
     outputs: dropUndefined({
-      ...checked.inputs,
-      priorRule: rule === undefined ? undefined : ruleOf(rule),
-      location: place,
+      ...DEFAULTS,
+      ...outputs,
+      priorRule: priorRule === undefined ? undefined : ruleOf(priorRule),
     }),
   };
 }

@@ -67,6 +67,37 @@ describe("BucketEncryption", () => {
     await expect(outputValue(resource.kmsMasterKeyId)).resolves.toBeUndefined();
   });
 
+  it("adds no dependency on its parent's other children: a sibling may take its outputs", async () => {
+    class Sibling extends pulumi.CustomResource {
+      constructor(name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+        super("test:index:Sibling", name, props, opts);
+      }
+    }
+    class Group extends pulumi.ComponentResource {
+      constructor(name: string) {
+        super("test:index:Group", name);
+        const encryption = new BucketEncryption(
+          `${name}-encryption`,
+          { bucket: "grouped", sseAlgorithm: "SM4" },
+          { parent: this },
+        );
+        new Sibling(`${name}-sibling`, { algorithm: encryption.sseAlgorithm }, { parent: this });
+      }
+    }
+    new Group("group");
+    const settled = async () => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        if (registrations.some((entry) => entry.name === "group-sibling")) {
+          return true;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return false;
+    };
+    await expect(settled()).resolves.toBe(true);
+    expect(registrations.map((entry) => entry.name)).toContain("group-encryption");
+  });
+
   it("passes its URN for the provider's check, which keeps it out of the state", async () => {
     const resource = new BucketEncryption("urn-encryption", {
       bucket: "urns",

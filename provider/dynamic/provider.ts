@@ -10,6 +10,7 @@ import {
   type BucketEncryptionInputs,
   type BucketEncryptionOutputs,
   DYNAMIC_RESOURCE_PROPERTIES,
+  reportedFailures,
 } from "../core/inputs";
 import {
   BucketEncryptionLifecycle,
@@ -98,16 +99,9 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
         : undefined,
       PULUMI_LOG,
     );
-    if (outcome.ok) {
-      return { inputs: outcome.inputs };
-    }
-    // The engine prints a named property's value beside the reason; a failure whose value may
-    // hold a credential is reported without the property (its reason names it) so it prints alone.
-    const failures = outcome.failures.map(({ property, reason, concealValue }) => ({
-      property: concealValue === true ? "" : property,
-      reason,
-    }));
-    return { inputs: news, failures };
+    return outcome.ok
+      ? { inputs: outcome.inputs }
+      : { inputs: news, failures: reportedFailures(outcome.failures) };
   }
 
   /**
@@ -117,11 +111,11 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
    * and so knows the keys.
    */
   diff(
-    _id: pulumi.ID,
+    id: pulumi.ID,
     olds: BucketEncryptionOutputs,
     news: BucketEncryptionInputs,
   ): Promise<pulumi.dynamic.DiffResult> {
-    const diff = this.lifecycle.diff(olds, news);
+    const diff = this.lifecycle.diff(id, olds, news);
     return Promise.resolve(
       diff.changed.length === 0
         ? { changes: false }

@@ -21,7 +21,7 @@ const PROVIDER_SETTINGS = {
   },
   tuningNamespace: "ossencryption",
   providerName: "ossencryption plugin",
-};
+} as const;
 
 /**
  * What the deployment's other provider processes declare, as a table; it can be made
@@ -32,6 +32,7 @@ class FakeDeclarations implements DeploymentDeclarations {
   readonly declared: string[] = [];
   unavailable: string | undefined;
   warning: string | undefined;
+  unread: string[] = [];
 
   declare(bucket: string): void {
     if (this.unavailable !== undefined) {
@@ -47,7 +48,11 @@ class FakeDeclarations implements DeploymentDeclarations {
     if (this.warning !== undefined) {
       warn(this.warning);
     }
-    return this.elsewhere.get(bucket);
+    return { resource: this.elsewhere.get(bucket), unread: this.unread };
+  }
+
+  close(): void {
+    this.declared.length = 0;
   }
 }
 
@@ -233,6 +238,22 @@ describe("BucketEncryptionLifecycle with the deployment's other provider process
     ]);
   });
 
+  it("leaves the rule with a warning when some of the other processes' declarations could not be read", async () => {
+    const { oss, lifecycle, declarations } = setUp();
+    const rule = { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" } as const;
+    oss.buckets.set("logs", rule);
+    declarations.unread = ["line 2 of a.jsonl (it is not a declaration)"];
+    const log = recordingLog();
+    await lifecycle.delete("logs", STORED, log);
+    expect([oss.buckets.get("logs"), oss.operations(), log.messages]).toStrictEqual([
+      rule,
+      [],
+      [
+        'warning: Bucket "logs": its rule is left in place, because some of this deployment\'s declarations could not be read (line 2 of a.jsonl (it is not a declaration)), and one of them may declare the bucket. If no resource declares the bucket, remove its rule by hand.',
+      ],
+    ]);
+  });
+
   it("leaves the rule with a warning saying why and what to do when the other processes cannot be consulted", async () => {
     const { oss, lifecycle, declarations } = setUp();
     const rule = { sseAlgorithm: "KMS", kmsMasterKeyId: "key-1" } as const;
@@ -278,12 +299,8 @@ describe("BucketEncryptionLifecycle refuses properties no check produced", () =>
     [
       "a delete of a state with an invalid prior rule",
       (lifecycle: BucketEncryptionLifecycle) =>
-        lifecycle.delete(
-          "logs",
-          { ...STORED, priorRule: { sseAlgorithm: "AES256", kmsMasterKeyId: "k" } },
-          recordingLog(),
-        ),
-      "Delete was given properties that are not valid: kmsMasterKeyId applies only when sseAlgorithm is KMS; remove it or set sseAlgorithm to KMS.",
+        lifecycle.delete("logs", { ...STORED, priorRule: { sseAlgorithm: "DES" } }, recordingLog()),
+      "Delete was given properties that are not valid: sseAlgorithm must be one of AES256, KMS, SM4 (any letter case).",
     ],
     [
       "a read of a state with an invalid location",

@@ -14,6 +14,7 @@ import {
   type DeclaringResource,
   DeploymentBuckets,
   duplicateBucketMessage,
+  type ProviderName,
 } from "../core/deploymentBuckets";
 import { changesRule, diffInputs, type InputsDiff } from "../core/diff";
 import {
@@ -85,8 +86,8 @@ export interface FrontEndSettings {
   readonly keys: ConfigKeys;
   /** The namespace of the tuning settings, e.g. `bucketEncryption`. */
   readonly tuningNamespace: string;
-  /** The provider's name in messages: one of `PROVIDER_NAMES`. */
-  readonly providerName: string;
+  /** The provider's name in messages. */
+  readonly providerName: ProviderName;
 }
 
 /** Everything a lifecycle can be given besides its front-end's settings; all optional. */
@@ -147,7 +148,7 @@ export class InvalidPropertiesError extends Error {
 }
 
 /** Properties as a front-end receives them, not validated yet. */
-export type Properties = object;
+export type UncheckedProperties = object;
 
 /** What `read` found: the resource as OSS holds it, or nothing (gone). */
 export type ReadOutcome =
@@ -166,9 +167,7 @@ export class BucketEncryptionLifecycle {
   private readonly clock: Clock;
   private readonly openStoreOverride: EncryptionStoreFactory | undefined;
   private declarations: DeploymentDeclarations | undefined;
-  private readonly buckets = new DeploymentBuckets();
-  /** The resource that declared each bucket in this process. */
-  private readonly declaringResources = new Map<string, DeclaringResource>();
+  private buckets = new DeploymentBuckets();
   private config: ConfigReader = () => undefined;
   private timings: StoreTimings = DEFAULT_STORE_TIMINGS;
 
@@ -184,11 +183,14 @@ export class BucketEncryptionLifecycle {
   }
 
   /**
-   * Shares declared buckets with the deployment's other provider processes through
-   * `declarations`: called when the process learns its engine's address.
+   * Serves a deployment, sharing declared buckets with its other provider processes through
+   * `declarations`: called when the process learns its engine's address. What this process knew
+   * of an earlier deployment (a plugin the engine attaches to again) is dropped.
    */
   joinDeployment(declarations: DeploymentDeclarations | undefined): void {
+    this.declarations?.close();
     this.declarations = declarations;
+    this.buckets = new DeploymentBuckets();
   }
 
   /**
@@ -213,8 +215,8 @@ export class BucketEncryptionLifecycle {
    * process declares. When the other processes cannot be told, the check fails naming the path.
    */
   async check(
-    olds: Properties,
-    news: Properties,
+    olds: UncheckedProperties,
+    news: UncheckedProperties,
     resource: Pick<DeclaringResource, "urn" | "name"> | undefined,
     log: LifecycleLog,
   ): Promise<CheckOutcome> {
@@ -237,8 +239,8 @@ export class BucketEncryptionLifecycle {
       // Told before looking: of two processes that check one bucket at once, one sees the other.
       this.declarations?.declare(bucket, self);
       first =
-        this.declaringResources.get(bucket) ??
-        this.declarations?.declaredElsewhere(bucket, (warning) => warnings.push(warning));
+        this.buckets.declaringResource(bucket) ??
+        this.declarations?.declaredElsewhere(bucket, (warning) => warnings.push(warning)).resource;
     } catch (error) {
       if (!(error instanceof DeclarationsUnavailableError)) {
         throw error;
@@ -253,8 +255,12 @@ export class BucketEncryptionLifecycle {
         failures: [{ property: "bucket", reason: duplicateBucketMessage(bucket, first, self) }],
       };
     }
-    this.declaringResources.set(bucket, self);
-    this.declareBucket(olds, outcome.inputs);
+    const previous = checkInputs(olds as Record<string, unknown>);
+    this.buckets.declare(
+      bucket,
+      self,
+      previous.ok && previous.inputs.bucket === bucket ? ruleOf(previous.inputs) : undefined,
+    );
     return outcome;
   }
 
@@ -262,8 +268,12 @@ export class BucketEncryptionLifecycle {
    * Compares stored outputs with new inputs: a new bucket replaces; a replace that keeps the
    * bucket should delete first, so that the replacement finds the rule already handed over.
    */
-  diff(olds: Properties, news: Properties): InputsDiff & { readonly deleteBeforeReplace: boolean } {
-    const diff = diffInputs(validOutputs(olds, "Diff"), validInputs(news, "Diff", true));
+  diff(
+    bucket: string,
+    olds: UncheckedProperties,
+    news: UncheckedProperties,
+  ): InputsDiff & { readonly deleteBeforeReplace: boolean } {
+    const diff = diffInputs(validStored(bucket, olds, "Diff"), validInputs(news, "Diff", true));
     return { ...diff, deleteBeforeReplace: !diff.replaces.includes("bucket") };
   }
 
@@ -275,7 +285,10 @@ export class BucketEncryptionLifecycle {
    *
    * @throws PartialCreateError when the write may have taken effect but was not confirmed.
    */
-  async create(properties: Properties, log: LifecycleLog): Promise<BucketEncryptionOutputs> {
+  async create(
+    properties: UncheckedProperties,
+    log: LifecycleLog,
+  ): Promise<BucketEncryptionOutputs> {
     const inputs = validInputs(properties, "Create");
     const location = resolveLocation(inputs, this.source());
     const store = this.openStore(this.connect(location, inputs));
@@ -321,7 +334,7 @@ export class BucketEncryptionLifecycle {
    * gone. Calls go to the recorded location. Without stored outputs (an import), the location is
    * resolved from the config and environment, and the settings take their defaults.
    */
-  async read(bucket: string, properties?: Properties): Promise<ReadOutcome> {
+  async read(bucket: string, properties?: UncheckedProperties): Promise<ReadOutcome> {
     const stored = properties === undefined ? undefined : validStored(bucket, properties, "Read");
     const known = stored ?? adoptedOutputs(bucket);
     const location = known.location ?? resolveLocation(known, this.source());
@@ -341,11 +354,20 @@ export class BucketEncryptionLifecycle {
    */
   async update(
     bucket: string,
-    oldProperties: Properties,
-    properties: Properties,
+    oldProperties: UncheckedProperties,
+    properties: UncheckedProperties,
   ): Promise<BucketEncryptionOutputs> {
     const olds = validStored(bucket, oldProperties, "Update");
     const news = validInputs(properties, "Update");
+    if (news.bucket !== bucket) {
+      // The engine replaces a resource whose bucket changes (see `diff`); an update never moves one.
+      throw new InvalidPropertiesError("Update", [
+        {
+          property: "bucket",
+          reason: "an update cannot change the bucket; a new bucket replaces the resource",
+        },
+      ]);
+    }
     const declaredElsewhere = olds.region !== news.region || olds.endpoint !== news.endpoint;
     const location =
       declaredElsewhere || olds.location === undefined
@@ -370,10 +392,10 @@ export class BucketEncryptionLifecycle {
    *   with a warning saying why and what to do.
    * A rule or bucket already gone is success.
    */
-  async delete(bucket: string, properties: Properties, log: LifecycleLog): Promise<void> {
+  async delete(bucket: string, properties: UncheckedProperties, log: LifecycleLog): Promise<void> {
     const stored = validStored(bucket, properties, "Delete");
     const own = ruleOf(stored);
-    if (this.buckets.isDeclared(bucket)) {
+    if (this.buckets.declaringResource(bucket) !== undefined) {
       this.buckets.handOver(
         bucket,
         stored.priorRule === undefined ? { rule: own } : { rule: own, priorRule: stored.priorRule },
@@ -383,11 +405,18 @@ export class BucketEncryptionLifecycle {
     }
     const warnings: string[] = [];
     try {
-      const declaring = this.declarations?.declaredElsewhere(bucket, (warning) =>
+      const elsewhere = this.declarations?.declaredElsewhere(bucket, (warning) =>
         warnings.push(warning),
       );
-      if (declaring !== undefined) {
+      if (elsewhere?.resource !== undefined) {
         await log.info(leftForDeclaringResource(bucket));
+        return;
+      }
+      if (elsewhere !== undefined && elsewhere.unread.length > 0) {
+        // What could not be read may declare the bucket: leaving the rule is the safe failure.
+        await log.warn(
+          `Bucket "${bucket}": its rule is left in place, because some of this deployment's declarations could not be read (${elsewhere.unread.join("; ")}), and one of them may declare the bucket. If no resource declares the bucket, remove its rule by hand.`,
+        );
         return;
       }
     } catch (error) {
@@ -425,18 +454,6 @@ export class BucketEncryptionLifecycle {
         throw error;
       }
     }
-  }
-
-  /** Enters a checked resource's bucket in the ledger, with its previous rule on that bucket. */
-  private declareBucket(olds: object, inputs: BucketEncryptionInputs): void {
-    if (isUnknown(inputs.bucket)) {
-      return;
-    }
-    const previous = checkInputs(olds as Record<string, unknown>);
-    this.buckets.declare(
-      inputs.bucket,
-      previous.ok && previous.inputs.bucket === inputs.bucket ? ruleOf(previous.inputs) : undefined,
-    );
   }
 
   private source(): SettingsSource {
@@ -478,7 +495,7 @@ export class BucketEncryptionLifecycle {
 
 /** Valid canonical inputs, with values not known yet only where `allowUnknowns`. */
 function validInputs(
-  properties: Properties,
+  properties: UncheckedProperties,
   operation: string,
   allowUnknowns = false,
 ): BucketEncryptionInputs {
@@ -490,7 +507,7 @@ function validInputs(
 }
 
 /** Valid stored outputs. */
-function validOutputs(properties: Properties, operation: string): BucketEncryptionOutputs {
+function validOutputs(properties: UncheckedProperties, operation: string): BucketEncryptionOutputs {
   const outcome = checkStoredOutputs(properties as Readonly<Record<string, unknown>>);
   if (!outcome.ok) {
     throw new InvalidPropertiesError(operation, outcome.failures);
@@ -501,7 +518,7 @@ function validOutputs(properties: Properties, operation: string): BucketEncrypti
 /** Valid stored outputs of the resource whose id is `bucket`: the id is always the bucket. */
 function validStored(
   bucket: string,
-  properties: Properties,
+  properties: UncheckedProperties,
   operation: string,
 ): BucketEncryptionOutputs {
   const outputs = validOutputs(properties, operation);

@@ -31,7 +31,7 @@ const LOGS = {
   urn: "urn:pulumi:test::project::ossencryption:index:BucketEncryption::logs",
   name: "logs",
   provider: "ossencryption plugin",
-};
+} as const;
 const AUDIT = { ...LOGS, urn: LOGS.urn.replace("::logs", "::audit"), name: "audit" };
 
 let home: string;
@@ -83,8 +83,10 @@ function declarationsOf(
 /** What `declarations` finds elsewhere for `bucket`, with the warnings it gave. */
 function lookUp(declarations: DeploymentDeclarations, bucket: string) {
   const warnings: string[] = [];
-  const found = declarations.declaredElsewhere(bucket, (warning) => warnings.push(warning));
-  return { found, warnings };
+  const { resource, unread } = declarations.declaredElsewhere(bucket, (warning) =>
+    warnings.push(warning),
+  );
+  return { found: resource, unread, warnings };
 }
 
 /** Writes a declarations file by hand, as a process of `header` would have. */
@@ -96,7 +98,7 @@ function plantFile(name: string, header: object, lines: readonly string[] = []):
 }
 
 function headerOf(identity: ProcessIdentity, engine = ENGINE): object {
-  return { format: 1, engine, ...identity };
+  return { format: 2, engine, ...identity };
 }
 
 const LOGS_LINE = JSON.stringify({ bucket: "logs", resource: LOGS });
@@ -118,7 +120,11 @@ describe("deploymentDeclarations", () => {
 
   it("does not show another deployment's declarations", () => {
     declarationsOf(otherRunningProcess(), "127.0.0.1:40124").declare("logs", LOGS);
-    expect(lookUp(declarationsOf(), "logs")).toStrictEqual({ found: undefined, warnings: [] });
+    expect(lookUp(declarationsOf(), "logs")).toStrictEqual({
+      found: undefined,
+      unread: [],
+      warnings: [],
+    });
   });
 
   it("makes the folder, closed to other users, at the first declaration only", () => {
@@ -149,7 +155,11 @@ describe("deploymentDeclarations", () => {
 
   it("ignores the declarations of an ended process, and sweeps its file at the next first declaration", () => {
     const ended = plantFile("127.0.0.1_40123.1.aaaa.jsonl", headerOf(endedProcess()), [LOGS_LINE]);
-    expect(lookUp(declarationsOf(), "logs")).toStrictEqual({ found: undefined, warnings: [] });
+    expect(lookUp(declarationsOf(), "logs")).toStrictEqual({
+      found: undefined,
+      unread: [],
+      warnings: [],
+    });
     declarationsOf().declare("audit", AUDIT);
     expect(existsSync(ended)).toBe(false);
   });
@@ -196,8 +206,11 @@ describe("deploymentDeclarations", () => {
     ]);
     expect(lookUp(declarationsOf(), "logs")).toStrictEqual({
       found: undefined,
+      unread: [
+        `127.0.0.1_40123.${pid}.aaaa.jsonl (its header names pid ${pid}, which no provider process has)`,
+      ],
       warnings: [
-        `Skipped 127.0.0.1_40123.${pid}.aaaa.jsonl in ${folder}: it does not start with a declarations header. Remove it; only BucketEncryption's provider processes write to that folder.`,
+        `Skipped 127.0.0.1_40123.${pid}.aaaa.jsonl in ${folder}: its header names pid ${pid}, which no provider process has. Remove it; only BucketEncryption's provider processes write to that folder.`,
       ],
     });
   });
@@ -218,16 +231,47 @@ describe("deploymentDeclarations", () => {
     expect(first.warnings).toStrictEqual(
       [2, 3, 4, 5].map(
         (line) =>
-          `Skipped line ${line} of 127.0.0.1_40123.5.aaaa.jsonl in ${folder}: it is not a declaration. Remove it; only BucketEncryption's provider processes write to that folder.`,
+          `Skipped line ${line} of 127.0.0.1_40123.5.aaaa.jsonl in ${folder}: it is not a declaration. Its process still runs: a delete leaves its bucket's rule in place until the deployment ends.`,
       ),
     );
-    expect(lookUp(declarations, "logs").warnings).toStrictEqual([]);
+    const again = lookUp(declarations, "other");
+    expect([again.found, again.unread.length, again.warnings]).toStrictEqual([undefined, 4, []]);
   });
 
-  it("leaves a last line without its newline for the next read: its writer is still writing it", () => {
+  it("counts a last line without its newline as unread: its writer is writing it, or was cut short", () => {
     const path = plantFile("127.0.0.1_40123.6.aaaa.jsonl", headerOf(otherRunningProcess()));
     writeFileSync(path, `${readFileSync(path, "utf8")}${LOGS_LINE.slice(0, 20)}`);
-    expect(lookUp(declarationsOf(), "logs")).toStrictEqual({ found: undefined, warnings: [] });
+    expect(lookUp(declarationsOf(), "logs")).toStrictEqual({
+      found: undefined,
+      unread: ["the last line of 127.0.0.1_40123.6.aaaa.jsonl (being written)"],
+      warnings: [],
+    });
+  });
+
+  it("ignores a process whose parent is no longer the engine that started it (orphaned by a killed engine)", () => {
+    plantFile(
+      "127.0.0.1_40123.8.aaaa.jsonl",
+      headerOf({ ...otherRunningProcess(), parent: "1@1" }),
+      [LOGS_LINE],
+    );
+    expect(lookUp(declarationsOf(), "logs")).toStrictEqual({
+      found: undefined,
+      unread: [],
+      warnings: [],
+    });
+  });
+
+  it("leaves a file of another pid namespace (another container) alone: its pids are not this one's", () => {
+    const foreign = plantFile(
+      "127.0.0.1_40123.9.aaaa.jsonl",
+      headerOf({ ...endedProcess(), namespace: "pid:[1]" }),
+      [LOGS_LINE],
+    );
+    declarationsOf().declare("audit", AUDIT);
+    expect([lookUp(declarationsOf(), "logs").found, existsSync(foreign)]).toStrictEqual([
+      undefined,
+      true,
+    ]);
   });
 
   it.each([
@@ -251,6 +295,7 @@ describe("deploymentDeclarations", () => {
     make(join(folder, "127.0.0.1_40123.7.aaaa.jsonl"));
     expect(lookUp(declarationsOf(), "logs")).toStrictEqual({
       found: undefined,
+      unread: [`127.0.0.1_40123.7.aaaa.jsonl (${why})`],
       warnings: [
         `Skipped 127.0.0.1_40123.7.aaaa.jsonl in ${folder}: ${why}. Remove it; only BucketEncryption's provider processes write to that folder.`,
       ],
@@ -330,15 +375,66 @@ describe("deploymentDeclarations", () => {
     });
   });
 
-  it("is made only for an engine address", () => {
+  it("is made only for an engine address, and fails every use when given something else", () => {
     expect([
       deploymentDeclarations(undefined, { folder }),
-      deploymentDeclarations("", { folder }),
-      deploymentDeclarations("--logtostderr", { folder }),
-      deploymentDeclarations("tests/e2e/identity.test.ts", { folder }),
       deploymentDeclarations("127.0.0.1:1234", { folder }) === undefined,
       deploymentDeclarations("[::1]:1234", { folder }) === undefined,
-    ]).toStrictEqual([undefined, undefined, undefined, undefined, false, false]);
+    ]).toStrictEqual([undefined, false, false]);
+    const unreadable = deploymentDeclarations("--logtostderr", { folder });
+    const message =
+      "The provider process could not read the engine's address from its arguments (it found \"--logtostderr\", not host:port), so it cannot share the buckets its resources declare with the deployment's other provider processes. Start it as the Pulumi engine does: its flags, then its address.";
+    expect(() => unreadable?.declare("logs", LOGS)).toThrow(message);
+    expect(() => unreadable?.declaredElsewhere("logs", () => undefined)).toThrow(message);
+  });
+
+  it("withdraws its declarations when it closes", () => {
+    const declarations = declarationsOf();
+    declarations.declare("logs", LOGS);
+    declarations.close();
+    expect(readdirSync(folder)).toStrictEqual([]);
+    expect(lookUp(declarationsOf(otherRunningProcess()), "logs").found).toBeUndefined();
+  });
+
+  it("makes its file again when it is removed, also at a declaration it made before", () => {
+    const declarations = declarationsOf();
+    declarations.declare("logs", LOGS);
+    const [first] = readdirSync(folder);
+    unlinkSync(join(folder, first as string));
+    declarations.declare("logs", LOGS);
+    expect(lookUp(declarationsOf(otherRunningProcess()), "logs").found).toStrictEqual(LOGS);
+  });
+});
+
+describe("declarationsFolder's safety", () => {
+  it("refuses a relative PULUMI_HOME, which names another folder for each working directory", () => {
+    folder = join("relative-home", "ossencryption-deployments");
+    expect(() => lookUp(declarationsOf(), "logs")).toThrow(
+      "it is not an absolute path (PULUMI_HOME must be one)",
+    );
+  });
+
+  it("counts a folder removed while the deployment ran as unavailable: the declarations in it went too", () => {
+    const declarations = declarationsOf();
+    declarationsOf(otherRunningProcess()).declare("logs", LOGS);
+    expect(lookUp(declarations, "logs").found).toStrictEqual(LOGS);
+    rmSync(folder, { recursive: true });
+    expect(() => lookUp(declarations, "logs")).toThrow("it was removed while the deployment ran");
+  });
+
+  it("refuses a declaration the other processes would skip", () => {
+    expect(() => {
+      declarationsOf().declare("logs", { ...LOGS, name: "n".repeat(70_000) });
+    }).toThrow("the resource's URN or name is too long to share");
+  });
+
+  it("refuses a folder whose parent other users may write to", () => {
+    chmodSync(home, 0o777);
+    expect(() => {
+      declarationsOf().declare("logs", LOGS);
+    }).toThrow(
+      `other users could replace it: its parent folder ${home} belongs to uid ${String(process.getuid?.())} with mode 0777`,
+    );
   });
 });
 

@@ -70,6 +70,14 @@ describe("resolveLocation and resolveConnection", () => {
     });
   });
 
+  it("refuse a region from the environment that is not a region id, naming the variable, before it is recorded", () => {
+    expect(() =>
+      resolved({}, configOf({}), { ...ALIBABA_ENV, ALIBABA_CLOUD_REGION: "local" }),
+    ).toThrow(
+      "The region in the environment variable ALIBABA_CLOUD_REGION is not a region id such as cn-hangzhou or ap-southeast-1; fix it, or set the region input.",
+    );
+  });
+
   it("fall back to ALIBABA_CLOUD_* before ALICLOUD_*", () => {
     expect(resolved({}, configOf({}), { ...ALIBABA_ENV, ...ALICLOUD_ENV })).toStrictEqual({
       endpoint: "https://oss-cn-beijing.aliyuncs.com",

@@ -4,7 +4,7 @@
  * own config and the environment. Credentials are never stored in state and never leave memory.
  */
 import { inspect } from "node:util";
-import type { OssLocation, SignatureVersion } from "../core/inputs";
+import { isRegionId, type OssLocation, type SignatureVersion } from "../core/inputs";
 
 /** Reads one config value by its full key (`alicloud:region`, `ossencryption:region`). */
 export type ConfigReader = (key: string) => string | undefined;
@@ -177,12 +177,17 @@ function lookupIn(source: SettingsSource): (ref: SettingRef) => string | undefin
  */
 export function resolveLocation(declared: DeclaredLocation, source: SettingsSource): OssLocation {
   const lookup = lookupIn(source);
-  const region =
-    declared.region ??
-    sourcesOf(source.keys)
-      .map((candidate) => lookup(candidate.region))
-      .find((value) => value !== undefined)
-      ?.replace(/^oss-/, "");
+  const found = sourcesOf(source.keys)
+    .map((candidate) => ({ ref: candidate.region, value: lookup(candidate.region) }))
+    .find(({ value }) => value !== undefined);
+  if (declared.region === undefined && found?.value !== undefined && !isRegionId(found.value)) {
+    // Checked here, before it is recorded as the resource's location; the value is not quoted, as
+    // config may be a secret.
+    throw new ConnectionSettingsError(
+      `The region in ${describe(found.ref, source.keys)} is not a region id such as cn-hangzhou or ap-southeast-1; fix it, or set the region input.`,
+    );
+  }
+  const region = declared.region ?? found?.value?.replace(/^oss-/, "");
   if (region === undefined) {
     throw new ConnectionSettingsError(
       `No region for OSS: set the region input, the ${source.keys.kind} ${source.keys.region}, or the environment variable ALIBABA_CLOUD_REGION or ALICLOUD_REGION.`,

@@ -31,6 +31,23 @@ describe("failureOf", () => {
     });
   });
 
+  it.each([
+    ["connect ECONNREFUSED 127.0.0.1:9000", "connect ECONNREFUSED"],
+    ["getaddrinfo ENOTFOUND my-secret-oss-host.example", "getaddrinfo ENOTFOUND"],
+    ["read ECONNRESET", "read ECONNRESET"],
+  ])(
+    "keeps no address of a network error %s, as the endpoint may be a secret",
+    (message, detail) => {
+      expect(
+        failureOf({
+          name: "RequestError",
+          status: -1,
+          message: `${message}, PUT http://x/ -1 (connected: false)`,
+        }),
+      ).toStrictEqual({ status: -1, code: "RequestError", detail });
+    },
+  );
+
   it("keeps only the cause of a network error, not the URL and socket statistics", () => {
     expect(
       failureOf(

@@ -61,8 +61,12 @@ export function failureOf(error: unknown): OssFailure {
   const isNetwork =
     (typeof status === "number" && NETWORK_STATUSES.includes(status)) ||
     (name !== undefined && NETWORK_ERROR_NAMES.includes(name));
-  // ali-oss appends the URL, socket and agent statistics to network messages: keep the cause only.
-  const detail = isNetwork ? message?.split(",")[0] : message;
+  // ali-oss appends the URL, socket and agent statistics to network messages: keep the cause
+  // only, and of it no address (the endpoint may be a secret): "connect ECONNREFUSED 10.0.0.1:80"
+  // is kept as "connect ECONNREFUSED".
+  const detail = isNetwork
+    ? message?.split(",")[0]?.replace(/^(.*?\bE[A-Z]{3,}\b).*$/, "$1")
+    : message;
   const requestId = stringField(error, "requestId");
   return {
     ...(typeof status === "number" ? { status } : {}),

@@ -7,7 +7,12 @@
  * its value came from a secret.
  */
 import { PROVIDER_NAMES } from "../core/deploymentBuckets";
-import { locationSettingFailures } from "../core/inputs";
+import {
+  locationSettingFailures,
+  quote,
+  reportedFailures,
+  SECRET_BUCKET_REASON,
+} from "../core/inputs";
 import {
   BucketEncryptionLifecycle,
   type FrontEndSettings,
@@ -20,7 +25,6 @@ import {
 } from "../lifecycle/deploymentDeclarations";
 import type { ConfigKeys } from "../oss/connection";
 import { storeTimingsFromConfig } from "../oss/storeTimings";
-import type { InputFailure } from "../core/inputs";
 import type {
   CheckFailure,
   CheckResult,
@@ -96,13 +100,15 @@ function configFailures(values: Readonly<Record<string, unknown>>): CheckFailure
   if (unknownKeys.length > 0) {
     failures.push({
       property: unknownKeys.join(", "),
-      reason: `unknown provider config ${unknownKeys.map((key) => JSON.stringify(key)).join(", ")}; allowed are ${CONFIG_NAMES.join(", ")}`,
+      reason: `unknown provider config ${unknownKeys.map(quote).join(", ")}; allowed are ${CONFIG_NAMES.join(", ")}`,
     });
   }
   for (const key of CONFIG_NAMES) {
     const value = values[key];
+    // null is what an Output of undefined registers: a value left out.
     if (
       value !== undefined &&
+      value !== null &&
       value !== UNKNOWN &&
       typeof value !== "string" &&
       typeof value !== "number"
@@ -126,7 +132,7 @@ function configFailures(values: Readonly<Record<string, unknown>>): CheckFailure
       .filter((key) => values[key] !== UNKNOWN)
       .map((key) => [key, values[key]]),
   );
-  failures.push(...checkFailures(locationSettingFailures(location)));
+  failures.push(...reportedFailures(locationSettingFailures(location)));
   const tuning = storeTimingsFromConfig(configReader(values), PACKAGE);
   if (!tuning.ok) {
     failures.push(
@@ -211,14 +217,6 @@ export interface PluginOptions extends LifecycleOptions {
   readonly declarationsOptions?: DeclarationsOptions;
 }
 
-/** Every failure of a check, with no value printed beside one that may hold a credential. */
-function checkFailures(failures: readonly InputFailure[]): CheckFailure[] {
-  return failures.map(({ property, reason, concealValue }) => ({
-    property: concealValue === true ? "" : property,
-    reason,
-  }));
-}
-
 /** The plugin's handlers, over one lifecycle for the whole deployment. */
 export function bucketEncryptionPlugin(
   version: string,
@@ -259,6 +257,9 @@ export function bucketEncryptionPlugin(
 
     check: async ({ urn, name, olds, news, log }): Promise<CheckResult> => {
       const revealed = reveal(news);
+      if (revealed.secretKeys.has("bucket")) {
+        return { inputs: news, failures: [{ property: "bucket", reason: SECRET_BUCKET_REASON }] };
+      }
       const outcome = await lifecycle.check(
         reveal(olds).values,
         revealed.values,
@@ -267,13 +268,13 @@ export function bucketEncryptionPlugin(
       );
       return outcome.ok
         ? { inputs: conceal(outcome.inputs, revealed.secretKeys), failures: [] }
-        : { inputs: news, failures: checkFailures(outcome.failures) };
+        : { inputs: news, failures: reportedFailures(outcome.failures) };
     },
 
-    diff: ({ olds, news }) => {
+    diff: ({ id, olds, news }) => {
       const stored = reveal(olds).values;
       const declared = reveal(news).values;
-      const diff = lifecycle.diff(stored, declared);
+      const diff = lifecycle.diff(id, stored, declared);
       return {
         changes: {
           ...changesOf(stored, declared, diff.changed),

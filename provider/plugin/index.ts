@@ -36,7 +36,10 @@ const PACKAGE = "ossencryption";
 /** The resource's type token. */
 const BUCKET_ENCRYPTION_TYPE = `${PACKAGE}:index:BucketEncryption`;
 
-/** The arguments of an explicit `ossencryption` provider; each falls back to the stack config. */
+/**
+ * The arguments of an explicit `ossencryption` provider. One left out falls back to the
+ * environment (the stack config `ossencryption:*` configures only the default provider).
+ */
 export interface ProviderArgs {
   /** The AccessKey id; stored as a secret. */
   readonly accessKey?: pulumi.Input<string>;
@@ -64,17 +67,19 @@ export class Provider extends pulumi.ProviderResource {
     const inputs: Record<string, pulumi.Input<string | undefined>> = {};
     for (const [key, value] of Object.entries(args) as [keyof ProviderArgs, unknown][]) {
       // An argument left out (`config.get` of an unset key) is not registered: registered, it
-      // would outrank the stack config and the environment.
+      // would outrank the environment.
       if (value === undefined) {
         continue;
       }
-      // Provider config travels as text, as stack config does.
-      const text = pulumi
+      const secret = (SECRET_PROVIDER_ARGS as readonly string[]).includes(key);
+      // Provider config travels as text, as stack config does; an Output of undefined stays
+      // undefined (and so unregistered), not a secret of nothing.
+      inputs[key] = pulumi
         .output(value as pulumi.Input<string | number | undefined>)
-        .apply((known) => (known === undefined ? undefined : String(known)));
-      inputs[key] = (SECRET_PROVIDER_ARGS as readonly string[]).includes(key)
-        ? pulumi.secret(text)
-        : text;
+        .apply((known): pulumi.Output<string | undefined> => {
+          const text = pulumi.output(known === undefined ? undefined : String(known));
+          return secret && known !== undefined ? pulumi.secret(text) : text;
+        });
     }
     super(PACKAGE, name, inputs, { ...opts, version: VERSION });
   }

@@ -26,6 +26,7 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import { nameOfUrn } from "../core/deploymentBuckets";
 import type { Properties } from "./secrets";
 
 /** Messages to the user about one resource, through the engine's log. */
@@ -120,7 +121,7 @@ export interface PartialResourceError extends Error {
 }
 
 /** An error about properties that are not valid inputs: each names its property and why. */
-export interface InvalidPropertiesError extends Error {
+export interface InputFailuresError extends Error {
   readonly failures: readonly CheckFailure[];
 }
 
@@ -128,7 +129,7 @@ function isPartial(error: unknown): error is PartialResourceError {
   return error instanceof Error && typeof (error as { id?: unknown }).id === "string";
 }
 
-function isInvalidProperties(error: unknown): error is InvalidPropertiesError {
+function isInputFailures(error: unknown): error is InputFailuresError {
   return error instanceof Error && Array.isArray((error as { failures?: unknown }).failures);
 }
 
@@ -142,30 +143,39 @@ class RefusedCall extends Error {
   }
 }
 
-/**
- * The name of a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`): everything after the
- * third `::`, as the engine reads it.
- */
-function nameOf(urn: string): string {
-  return urn.split("::").slice(3).join("::");
-}
-
 /** The resource's own type in a URN: the last of its parent types and type (`a$b$type`). */
 function typeOf(urn: string): string {
   return urn.split("::")[2]?.split("$").at(-1) ?? "";
 }
 
 /**
- * The longest error message sent: gRPC carries it in an HTTP/2 header, and one too large resets
- * the stream instead of answering.
+ * The most UTF-8 bytes of error text sent: gRPC carries a failed call's message, and its
+ * details, in HTTP/2 headers, and headers too large reset the stream instead of answering.
  */
-const MAX_ERROR_MESSAGE_LENGTH = 4096;
+const MAX_ERROR_BYTES = 4096;
 
-/** Shortens a message to what a header carries, saying it was cut. */
-function bounded(message: string): string {
-  return message.length > MAX_ERROR_MESSAGE_LENGTH
-    ? `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`
-    : message;
+/** The most UTF-8 bytes of one property's name or reason in an error's details. */
+const MAX_DETAIL_BYTES = 512;
+
+/**
+ * Shortens text to at most `maxBytes` UTF-8 bytes, saying it was cut; it cuts between code
+ * points, never inside one (a lone surrogate cannot be put in a header).
+ */
+function bounded(text: string, maxBytes = MAX_ERROR_BYTES): string {
+  const wellFormed = text.toWellFormed();
+  if (Buffer.byteLength(wellFormed) <= maxBytes) {
+    return wellFormed;
+  }
+  let kept = "";
+  let bytes = Buffer.byteLength("…");
+  for (const codePoint of wellFormed) {
+    bytes += Buffer.byteLength(codePoint);
+    if (bytes > maxBytes) {
+      break;
+    }
+    kept += codePoint;
+  }
+  return `${kept}…`;
 }
 
 /** The largest request accepted: resources here are a few KB; a bigger one is refused unread. */
@@ -206,12 +216,18 @@ function statusOf(error: unknown): Partial<grpc.StatusObject> {
   if (error instanceof RefusedCall) {
     return { code: error.code, details: message };
   }
-  if (isInvalidProperties(error)) {
+  if (isInputFailures(error)) {
     const detail = new errorproto.InputPropertiesError();
+    let bytes = 0;
     for (const failure of error.failures) {
       const property = new errorproto.InputPropertiesError.PropertyError();
-      property.setPropertyPath(failure.property);
-      property.setReason(failure.reason);
+      property.setPropertyPath(bounded(failure.property, MAX_DETAIL_BYTES));
+      property.setReason(bounded(failure.reason, MAX_DETAIL_BYTES));
+      bytes += property.serializeBinary().length;
+      if (bytes > MAX_ERROR_BYTES) {
+        // The message names them all, shortened; the details stop where the header would grow.
+        break;
+      }
       detail.addErrors(property);
     }
     return withDetail(
@@ -227,11 +243,15 @@ function statusOf(error: unknown): Partial<grpc.StatusObject> {
   const detail = new provproto.ErrorResourceInitFailed();
   detail.setId(error.id);
   detail.setProperties(toStruct(error.properties));
-  detail.setReasonsList([...error.reasons]);
+  detail.setReasonsList(error.reasons.map((reason) => bounded(reason, MAX_DETAIL_BYTES)));
   return withDetail(grpc.status.UNKNOWN, message, detail, "pulumirpc.ErrorResourceInitFailed");
 }
 
-/** Serves one unary call: the handler's answer, or its error as a gRPC status. */
+/**
+ * Serves one unary call: the handler's answer, or its error as a gRPC status. Every call is
+ * answered: the SDK's server instead answers in-flight calls from process-wide handlers of
+ * uncaught errors, which this server has no need of, as nothing it runs escapes this chain.
+ */
 function unary<Request, Response>(
   handle: (request: Request) => Response | Promise<Response>,
 ): grpc.handleUnaryCall<Request, Response> {
@@ -245,7 +265,14 @@ function unary<Request, Response>(
         (error: unknown) => {
           callback(statusOf(error));
         },
-      );
+      )
+      .catch(() => {
+        // The status itself could not be sent (grpc-js refused it): answer plainly instead.
+        callback({
+          code: grpc.status.INTERNAL,
+          details: "The provider could not report its error.",
+        });
+      });
   };
 }
 
@@ -364,17 +391,23 @@ function service(
    */
   const resource = (request: ResourceRequestMessage): ResourceRequest => {
     const urn = request.getUrn();
-    const type = request.getType() === "" ? typeOf(urn) : request.getType();
+    const type = typeOf(urn);
     if (!handlers.resourceTypes.includes(type)) {
       throw new RefusedCall(
         grpc.status.INVALID_ARGUMENT,
-        `The ossencryption provider has no resource type ${JSON.stringify(bounded(type).slice(0, 200))}; it serves ${handlers.resourceTypes.join(", ")}.`,
+        `The ossencryption provider has no resource type ${JSON.stringify(bounded(type, 200))}; it serves ${handlers.resourceTypes.join(", ")}.`,
+      );
+    }
+    if (request.getType() !== "" && request.getType() !== type) {
+      throw new RefusedCall(
+        grpc.status.INVALID_ARGUMENT,
+        `The request's type ${JSON.stringify(bounded(request.getType(), 200))} is not its URN's, ${type}.`,
       );
     }
     return {
       urn,
       type,
-      name: request.getName() === "" ? nameOf(urn) : request.getName(),
+      name: request.getName() === "" ? nameOfUrn(urn) : request.getName(),
       log: engine.log(urn),
     };
   };

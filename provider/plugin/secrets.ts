@@ -55,6 +55,10 @@ export function reveal(properties: Properties): {
   const secretKeys = new Set<string>();
   for (const [key, value] of Object.entries(properties)) {
     const revealed = revealValue(value);
+    if (revealed.value === undefined) {
+      // A secret of nothing: a value left out.
+      continue;
+    }
     values[key] = revealed.value;
     if (revealed.hadSecret) {
       secretKeys.add(key);

@@ -122,8 +122,26 @@ describe.each(Object.keys(PROVIDERS) as (keyof typeof PROVIDERS)[])("the %s reso
     expect((await outputs()).location).toMatchObject(SECRET);
   });
 
+  it("refuses a bucket given as a secret, which as the resource's id would be stored in plain text", async () => {
+    await start();
+    await declare({
+      name: "bad",
+      bucket: "hunter2-bucket",
+      sseAlgorithm: "AES256",
+      secretArgs: ["bucket"],
+    });
+    const failure = await test.stack.preview({ onOutput: test.onOutput }).then(
+      () => "no failure",
+      (error: unknown) => String(error),
+    );
+    expect(failure).toContain(
+      "bucket must not be a secret: it is the resource's id, which Pulumi keeps in plain text in the state and shows in its output",
+    );
+    expect(`${failure}${test.output.join("")}`).not.toContain("hunter2-bucket");
+    expect(oss.counts()).toStrictEqual({});
+  });
+
   it.each([
-    ["bucket", "Hunter2_Bucket"],
     ["sseAlgorithm", "hunter2-algorithm"],
     ["region", "hunter2_region"],
     ["onDelete", "hunter2-mode"],

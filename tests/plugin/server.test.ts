@@ -3,6 +3,9 @@
  * local OSS endpoint: provider config checked and its credentials stored as secrets, the detailed
  * diff, secrets kept across create and read, an import read, and the calls it does not serve.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as errorproto from "@pulumi/pulumi/proto/errors_pb";
@@ -472,6 +475,127 @@ describe("the engine the plugin reports to", () => {
       ]);
     } finally {
       engine.close();
+    }
+  });
+});
+
+describe("hostile calls", () => {
+  it("answers an error about characters outside the Basic Multilingual Plane, cut between code points", async () => {
+    const request = new provproto.ConfigureRequest();
+    request.setArgs(struct({ ["😀".repeat(100_000)]: "x" }));
+    const error = await rpc.configure(request).then(
+      () => ({ code: grpc.status.OK, details: "" }),
+      (failure: unknown) => failure as grpc.ServiceError,
+    );
+    expect([error.code, Buffer.byteLength(error.details) <= 4096]).toStrictEqual([
+      grpc.status.UNKNOWN,
+      true,
+    ]);
+    await expect(rpc.getPluginInfo()).resolves.toBeDefined();
+  });
+
+  it("bounds the details of invalid properties, which travel in a header too", async () => {
+    await configure();
+    const error = await rpc
+      .create(
+        about(new provproto.CreateRequest(), URN, (m) =>
+          m.setProperties(struct({ ...checked(), ["桶".repeat(20_000)]: "x" })),
+        ),
+      )
+      .then(
+        () => undefined,
+        (failure: unknown) => failure as grpc.ServiceError,
+      );
+    expect(error?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    const [details] = (error?.metadata.get("grpc-status-details-bin") ?? []) as Buffer[];
+    expect((details?.length ?? 0) <= 8192).toBe(true);
+  });
+
+  it("refuses an update that would move the resource to another bucket", async () => {
+    await configure();
+    const error = await rpc
+      .update(
+        about(new provproto.UpdateRequest(), URN, (m) => {
+          m.setId("logs");
+          m.setOlds(struct(checked()));
+          m.setNews(struct(checked("KMS", "other")));
+        }),
+      )
+      .catch((failure: unknown) => failure);
+    expect(propertyErrors(error)).toStrictEqual([
+      ["bucket", "an update cannot change the bucket; a new bucket replaces the resource"],
+    ]);
+    expect(oss.counts()).toStrictEqual({});
+  });
+
+  it("refuses a request whose type is not its URN's", async () => {
+    const request = checkRequest(checked());
+    request.setUrn("urn:pulumi:test::project::aws:s3/bucket:Bucket::logs");
+    request.setType("ossencryption:index:BucketEncryption");
+    await expect(rpc.check(request)).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+  });
+
+  it("takes a provider argument that an Output of undefined registered as a secret of nothing as left out", async () => {
+    const response = await rpc.checkConfig(
+      checkRequest({
+        region: "cn-hangzhou",
+        accessKey: { ...SECRET_SIG, value: null },
+        secretKey: { ...SECRET_SIG },
+      }),
+    );
+    expect(response.getFailuresList()).toStrictEqual([]);
+  });
+
+  it("refuses a bucket given as a secret: it is the resource's id, kept in plain text", async () => {
+    await configure();
+    const response = await rpc.check(
+      checkRequest({ bucket: secret("logs"), sseAlgorithm: "AES256" }),
+    );
+    expect(
+      response.getFailuresList().map((failure) => [failure.getProperty(), failure.getReason()]),
+    ).toStrictEqual([
+      [
+        "bucket",
+        "bucket must not be a secret: it is the resource's id, which Pulumi keeps in plain text in the state and shows in its output",
+      ],
+    ]);
+  });
+});
+
+describe("a plugin the engine attaches to again", () => {
+  it("serves the new deployment with nothing of the old one's buckets", async () => {
+    const home = mkdtempSync(join(tmpdir(), "attach-home-"));
+    const first = await startFakeEngine();
+    const second = await startFakeEngine();
+    const served = await serveProvider(
+      bucketEncryptionPlugin("9.9.9", { declarationsOptions: { folder: join(home, "shared") } }),
+      undefined,
+    );
+    const attached = providerClient(served.port);
+    try {
+      const attach = (address: string) => {
+        const request = new pluginproto.PluginAttach();
+        request.setAddress(address);
+        return attached.attach(request);
+      };
+      const check = async (name: string) => {
+        const request = checkRequest({ bucket: "logs", sseAlgorithm: "AES256" });
+        request.setUrn(`${URN.slice(0, -"logs".length)}${name}`);
+        request.setName(name);
+        return (await attached.check(request)).getFailuresList().length;
+      };
+      await attach(first.address);
+      expect(await check("x")).toBe(0);
+      await attach(second.address);
+      expect(await check("y")).toBe(0);
+      await attach("not an address");
+      expect(await check("z")).toBe(1);
+    } finally {
+      attached.close();
+      served.server.forceShutdown();
+      first.close();
+      second.close();
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

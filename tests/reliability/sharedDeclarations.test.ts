@@ -7,11 +7,12 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { DEFAULT_CREDENTIAL, type OssEmulator } from "local-oss-endpoint";
+import { identityOf } from "../../provider/lifecycle/deploymentDeclarations";
 import { secret } from "../../provider/plugin/secrets";
 import { aliOssClient } from "../../tooling/aliOssClient";
 import { REPOSITORY, startEmulatorWithBuckets } from "../../tooling/localStack";
@@ -223,7 +224,7 @@ describe("many deployments declaring at once", () => {
     for (let index = 0; index < 5; index++) {
       writeFileSync(
         join(folder, `127.0.0.1_${41000 + index}.${ended}.aaaa.jsonl`),
-        `${JSON.stringify({ format: 1, engine: `127.0.0.1:${41000 + index}`, host: hostname(), boot: "0", pid: ended, started: "1" })}\n`,
+        `${JSON.stringify({ format: 2, engine: `127.0.0.1:${41000 + index}`, ...identityOf(process.pid), boot: "0", pid: ended, started: "1" })}\n`,
       );
     }
     const module = join(REPOSITORY, "dist/provider/lifecycle/deploymentDeclarations.js");
