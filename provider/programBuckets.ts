@@ -10,8 +10,8 @@ import {
   type DeclaringResource,
   duplicateBucketMessage,
   type ProviderName,
+  SECRET_BUCKET_REASON,
 } from "./core/deploymentBuckets";
-import { SECRET_BUCKET_REASON } from "./core/inputs";
 
 /**
  * The buckets declared so far in each program run, keyed by the run's resource monitor (an
@@ -35,13 +35,12 @@ export interface ConstructedResource {
 /** What a resource registers for its bucket, and its URN (known before it registers). */
 export interface DeclaredBucket {
   /** The bucket input, which fails when the bucket is a secret or another resource has it. */
-  readonly bucket: pulumi.Output<string>;
+  readonly bucket: pulumi.Input<string>;
   /**
-   * The resource's URN, as the engine will give it. An Output of no resource: it depends on no
-   * resource, so registering it adds no dependency (the parent's URN, from which it is made,
-   * would depend on every child of the parent).
+   * The resource's URN, as the engine will give it. Never an Output of a resource: the parent's
+   * URN, from which a child's is made, would make it depend on every child of the parent.
    */
-  readonly urn: pulumi.Output<string>;
+  readonly urn: pulumi.Input<string>;
 }
 
 /**
@@ -63,27 +62,50 @@ export function enterBucket(
   return bucket;
 }
 
-/**
- * Checks the bucket of `resource` once it and the resource's URN (made from its name, type and
- * parent, as the engine makes it) are known, and enters it in this program run's buckets. The
- * registration waits for the bucket input, so a failure fails it.
- */
-export function declareBucket(
-  bucket: pulumi.Input<string>,
-  resource: ConstructedResource,
-): DeclaredBucket {
+/** This program run's buckets. */
+function bucketsOfThisRun(): Map<string, DeclaringResource> {
   const monitor = pulumi.runtime.getMonitor() ?? NO_MONITOR;
   let buckets = declaredBuckets.get(monitor);
   if (buckets === undefined) {
     buckets = new Map();
     declaredBuckets.set(monitor, buckets);
   }
-  const run = buckets;
-  const urn = pulumi.output(
-    new Promise<string>((resolve) =>
-      pulumi.createUrn(resource.name, resource.type, resource.parent).apply(resolve),
-    ),
+  return buckets;
+}
+
+/**
+ * The URN the engine will give `resource`, made as the SDK's `createUrn` makes it: at once for a
+ * resource without a parent, else once the parent's URN is known.
+ */
+function urnOf(resource: ConstructedResource): pulumi.Input<string> {
+  if (resource.parent === undefined) {
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${resource.type}::${resource.name}`;
+  }
+  const { name, type, parent } = resource;
+  return pulumi.output(
+    new Promise<string>((resolve) => pulumi.createUrn(name, type, parent).apply(resolve)),
   );
+}
+
+/**
+ * Checks the bucket of `resource` and enters it in this program run's buckets: at once when the
+ * bucket is a plain string and the resource has no parent (the common case, which then fails at
+ * its declaration), else once both and the URN are known, failing the resource's registration
+ * (which waits for the bucket input).
+ *
+ * @throws Error when another resource of this program run declared the bucket.
+ */
+export function declareBucket(
+  bucket: pulumi.Input<string>,
+  resource: ConstructedResource,
+): DeclaredBucket {
+  const run = bucketsOfThisRun();
+  const urn = urnOf(resource);
+  const enter = (known: string, knownUrn: string) =>
+    enterBucket(run, known, { urn: knownUrn, name: resource.name, provider: resource.provider });
+  if (typeof bucket === "string" && typeof urn === "string") {
+    return { bucket: enter(bucket, urn), urn };
+  }
   const given = pulumi.output(bucket);
   return {
     urn,
@@ -91,11 +113,7 @@ export function declareBucket(
       if (secret) {
         throw new Error(`BucketEncryption "${resource.name}": ${SECRET_BUCKET_REASON}.`);
       }
-      return enterBucket(run, known, {
-        urn: knownUrn,
-        name: resource.name,
-        provider: resource.provider,
-      });
+      return enter(known, knownUrn);
     }),
   };
 }

@@ -83,6 +83,10 @@ export class DeploymentBuckets {
   }
 }
 
+/** Why a bucket given as a secret is refused. */
+export const SECRET_BUCKET_REASON =
+  "bucket must not be a secret: it is the resource's id, which Pulumi keeps in plain text in the state and shows in its output";
+
 /** The names of the two providers of `BucketEncryption` in messages. */
 export const PROVIDER_NAMES = {
   dynamic: "dynamic provider",

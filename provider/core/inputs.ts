@@ -104,10 +104,6 @@ export function reportedFailures(
   }));
 }
 
-/** Why a bucket given as a secret is refused. */
-export const SECRET_BUCKET_REASON =
-  "bucket must not be a secret: it is the resource's id, which Pulumi keeps in plain text in the state and shows in its output";
-
 /** The result of checking inputs: canonical inputs, or every failure found. */
 export type CheckOutcome =
   | { readonly ok: true; readonly inputs: BucketEncryptionInputs }

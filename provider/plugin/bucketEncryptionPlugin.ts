@@ -6,13 +6,8 @@
  * takes its config from the provider (validated at preview), and keeps an output secret whenever
  * its value came from a secret.
  */
-import { PROVIDER_NAMES } from "../core/deploymentBuckets";
-import {
-  locationSettingFailures,
-  quote,
-  reportedFailures,
-  SECRET_BUCKET_REASON,
-} from "../core/inputs";
+import { PROVIDER_NAMES, SECRET_BUCKET_REASON } from "../core/deploymentBuckets";
+import { locationSettingFailures, quote, reportedFailures } from "../core/inputs";
 import {
   BucketEncryptionLifecycle,
   type FrontEndSettings,
