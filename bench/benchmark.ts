@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: measures what BucketEncryption costs on top of the Pulumi engine and of OSS,
- * through both front-ends, and writes the tables into BENCHMARKS.md.
+ * through both providers, and writes the tables into BENCHMARKS.md.
  *
  * - API calls per lifecycle operation of the dynamic resource and of the plugin's, beside the
  *   minimum the resource's semantics need;
@@ -49,8 +49,8 @@ type Operation = (typeof OPERATIONS)[number];
 const VARIANTS = ["dynamic", "engineFloor", "plugin", "pluginFloor"] as const;
 type Variant = (typeof VARIANTS)[number];
 
-/** The front-ends measured, each beside its floor. */
-const FRONT_ENDS = [
+/** The providers measured, each beside its floor. */
+const PROVIDERS = [
   { measured: "dynamic", floor: "engineFloor", name: "dynamic BucketEncryption" },
   { measured: "plugin", floor: "pluginFloor", name: "plugin BucketEncryption" },
 ] as const;
@@ -65,7 +65,7 @@ const PROGRAMS: Readonly<Record<Variant, string>> = {
 /** The variants whose resources call OSS, so that their buckets must exist. */
 const CALLS_OSS: readonly Variant[] = ["dynamic", "plugin"];
 
-/** The targets at the largest N: at most this ratio to the front-end's floor. */
+/** The targets at the largest N: at most this ratio to the provider's floor. */
 const TARGET_RATIO: Readonly<Record<"dynamic" | "plugin", number>> = {
   dynamic: 1.15,
   plugin: 1.25,
@@ -118,7 +118,7 @@ async function lifecycle(cli: PulumiCli, variant: Variant, count: number): Promi
   }
 }
 
-/** What `callsAndBytes` measured for one front-end. */
+/** What `callsAndBytes` measured for one provider. */
 interface CallsAndBytes {
   readonly calls: Record<string, Record<string, number>>;
   readonly providerBytes: number;
@@ -318,7 +318,7 @@ async function main(): Promise<void> {
     ) as Record<Variant, Record<Operation, number[]>>;
     for (let repeat = 0; repeat < REPEATS; repeat++) {
       // Rotate which variant goes first, so that none always runs on a warmer machine, and every
-      // front-end's runs alternate with its floor's.
+      // provider's runs alternate with its floor's.
       const order = VARIANTS.map(
         (_, index) => VARIANTS[(index + repeat) % VARIANTS.length] ?? "dynamic",
       );
@@ -424,22 +424,22 @@ function ratio(
 function targetRows(facts: ReportFacts): string[] {
   const largest = String(SIZES[SIZES.length - 1] ?? 0);
   const yes = (met: boolean) => (met ? "yes" : "no");
-  const writes = (front: "dynamic" | "plugin", operation: string) =>
+  const writes = (provider: "dynamic" | "plugin", operation: string) =>
     describeCalls(
       Object.fromEntries(
-        Object.entries(facts.callsOf[front].calls[operation] ?? {}).filter(
+        Object.entries(facts.callsOf[provider].calls[operation] ?? {}).filter(
           ([call]) => call !== "GetBucketEncryption",
         ),
       ),
     );
-  const rows = (["dynamic", "plugin"] as const).flatMap((front) => {
-    const refresh = describeCalls(facts.callsOf[front].calls.refresh ?? {});
+  const rows = (["dynamic", "plugin"] as const).flatMap((provider) => {
+    const refresh = describeCalls(facts.callsOf[provider].calls.refresh ?? {});
     return [
-      `| ${front}: no-change up and preview make zero writes | up: ${writes(front, "no-change up")}; preview: ${writes(front, "no-change preview")} | ${yes(writes(front, "no-change up") === "none" && writes(front, "no-change preview") === "none")} |`,
-      `| ${front}: refresh makes one read per resource | ${refresh} | ${yes(refresh === "GetBucketEncryption 1")} |`,
+      `| ${provider}: no-change up and preview make zero writes | up: ${writes(provider, "no-change up")}; preview: ${writes(provider, "no-change preview")} | ${yes(writes(provider, "no-change up") === "none" && writes(provider, "no-change preview") === "none")} |`,
+      `| ${provider}: refresh makes one read per resource | ${refresh} | ${yes(refresh === "GetBucketEncryption 1")} |`,
     ];
   });
-  for (const { measured, floor, name } of FRONT_ENDS) {
+  for (const { measured, floor, name } of PROVIDERS) {
     const target = TARGET_RATIO[measured];
     const ratios = OPERATIONS.map((operation) => ({
       operation,

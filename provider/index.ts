@@ -11,8 +11,16 @@
  *
  * @packageDocumentation
  */
-export { BucketEncryption, type BucketEncryptionArgs } from "./dynamic/bucketEncryption";
+export { BucketEncryption } from "./dynamic/bucketEncryption";
 export { BucketEncryptionProvider } from "./dynamic/provider";
-export type { BucketEncryptionProperties } from "./resourceTypes";
-export type { EncryptionRule, KmsDataEncryption, SseAlgorithm } from "./core/encryptionRule";
-export type { OnDelete, OnExisting, OssLocation, SignatureVersion } from "./core/inputs";
+export {
+  type BucketEncryptionArgs,
+  type BucketEncryptionProperties,
+  type EncryptionRule,
+  KmsDataEncryption,
+  OnDelete,
+  OnExisting,
+  type OssLocation,
+  SignatureVersion,
+  SseAlgorithm,
+} from "./resourceTypes";

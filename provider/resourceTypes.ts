@@ -1,50 +1,143 @@
 /**
- * The `BucketEncryption` arguments and outputs as programs see them, shared by the dynamic
- * resource (`pulumi-oss-bucket-encryption`) and the plugin's resource
- * (`pulumi-oss-bucket-encryption/plugin`): one resource, two ways to run it.
+ * The `BucketEncryption` arguments and outputs, their enumerations and object types, and the
+ * `ossencryption` provider's arguments, as programs see them: shared by the dynamic resource
+ * (`pulumi-oss-bucket-encryption`) and the plugin's (`pulumi-oss-bucket-encryption/plugin`).
+ *
+ * Generated from the one definition (`provider/core/definition.ts`) by `npm run generate`; do
+ * not edit.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { EncryptionRule, KmsDataEncryption, SseAlgorithm } from "./core/encryptionRule";
-import type { OnDelete, OnExisting, OssLocation, SignatureVersion } from "./core/inputs";
+
+/** A default server-side encryption algorithm. */
+export const SseAlgorithm = {
+  /** SSE-OSS with AES256. */
+  AES256: "AES256",
+  /** SSE-KMS: keys held by Key Management Service. */
+  KMS: "KMS",
+  /** SSE-OSS with SM4. */
+  SM4: "SM4",
+} as const;
+
+/** A default server-side encryption algorithm. */
+export type SseAlgorithm = (typeof SseAlgorithm)[keyof typeof SseAlgorithm];
+
+/** The data encryption algorithm under SSE-KMS, instead of the default AES256. */
+export const KmsDataEncryption = {
+  /** SM4 data encryption. */
+  SM4: "SM4",
+} as const;
+
+/** The data encryption algorithm under SSE-KMS, instead of the default AES256. */
+export type KmsDataEncryption = (typeof KmsDataEncryption)[keyof typeof KmsDataEncryption];
+
+/** The OSS request signature version. */
+export const SignatureVersion = {
+  /** Signature V4 (the default). */
+  V4: "v4",
+  /** Signature V1, for endpoints that only accept it. */
+  V1: "v1",
+} as const;
+
+/** The OSS request signature version. */
+export type SignatureVersion = (typeof SignatureVersion)[keyof typeof SignatureVersion];
+
+/** What create does when the bucket already has a rule. */
+export const OnExisting = {
+  /** Overwrite it; the rule found is reported and kept as priorRule. */
+  Overwrite: "overwrite",
+  /** Fail, naming the rule found, unless it equals the declared one. */
+  Fail: "fail",
+} as const;
+
+/** What create does when the bucket already has a rule. */
+export type OnExisting = (typeof OnExisting)[keyof typeof OnExisting];
+
+/** What delete does with the bucket's rule. */
+export const OnDelete = {
+  /** Remove the rule. */
+  Remove: "remove",
+  /** Put back the rule found at create (remove it when there was none). */
+  Restore: "restore",
+} as const;
+
+/** What delete does with the bucket's rule. */
+export type OnDelete = (typeof OnDelete)[keyof typeof OnDelete];
+
+/** A bucket's default encryption rule. */
+export interface EncryptionRule {
+  /** The default algorithm for objects uploaded without encryption headers. */
+  readonly sseAlgorithm: SseAlgorithm;
+  /** The KMS customer master key (KMS only); absent means the KMS-managed default key. */
+  readonly kmsMasterKeyId?: string;
+  /** SM4 data encryption under KMS (KMS only); absent means AES256. */
+  readonly kmsDataEncryption?: KmsDataEncryption;
+}
+
+/** Where a bucket's calls go: recorded at create, so that config changes do not move them. */
+export interface OssLocation {
+  /** The region id without the oss- prefix, e.g. cn-hangzhou. */
+  readonly region: string;
+  /** The endpoint origin, e.g. https://oss-cn-hangzhou.aliyuncs.com. */
+  readonly endpoint: string;
+}
 
 /** The arguments of a `BucketEncryption`. */
 export interface BucketEncryptionArgs {
-  /** The bucket; changing it replaces the resource. The resource id is the bucket name. */
+  /**
+   * The bucket: 3-63 lowercase letters, digits and hyphens. Changing it replaces the resource; the
+   * resource id is the bucket name.
+   */
   readonly bucket: pulumi.Input<string>;
-  /** `AES256`, `KMS` or `SM4`, in any letter case (stored upper case). */
+  /** The default algorithm: AES256, KMS or SM4, in any letter case. */
   readonly sseAlgorithm: pulumi.Input<SseAlgorithm | Lowercase<SseAlgorithm>>;
-  /** The KMS customer master key id (KMS only); absent or `""` uses the KMS-managed default key. */
+  /**
+   * The KMS customer master key id or ARN (KMS only); absent or "" uses the KMS-managed default
+   * key.
+   */
   readonly kmsMasterKeyId?: pulumi.Input<string>;
-  /** `SM4` to encrypt data with SM4 under KMS (KMS only). */
+  /** SM4 to encrypt data with SM4 instead of AES256 under KMS (KMS only). */
   readonly kmsDataEncryption?: pulumi.Input<KmsDataEncryption | Lowercase<KmsDataEncryption>>;
   /**
-   * The region id, e.g. `cn-hangzhou`; defaults to the provider's region (`alicloud:region` for
-   * the dynamic resource, `ossencryption:region` for the plugin's), then the environment.
+   * The region id, e.g. cn-hangzhou (an oss- prefix is accepted); default: the provider's region
+   * (alicloud:region for the dynamic resource, ossencryption:region for the plugin's), then the
+   * environment.
    */
   readonly region?: pulumi.Input<string>;
-  /** The OSS endpoint; defaults to the plugin provider's endpoint, then `https://oss-<region>.aliyuncs.com`. */
+  /**
+   * The OSS endpoint, http(s)://host[:port]; default: the plugin provider's endpoint, then
+   * https://oss-<region>.aliyuncs.com.
+   */
   readonly endpoint?: pulumi.Input<string>;
-  /** `v4` (default) or `v1` for endpoints that only accept signature V1. */
+  /** The request signature version: v4, or v1 for endpoints that only accept V1 (default v4). */
   readonly signatureVersion?: pulumi.Input<SignatureVersion>;
-  /** When the bucket already has a rule: `overwrite` it (default) or `fail` unless it matches. */
+  /**
+   * What create does when the bucket already has a rule: overwrite it (the rule found is kept as
+   * priorRule), or fail unless it equals the declared one (default overwrite).
+   */
   readonly onExisting?: pulumi.Input<OnExisting>;
-  /** On delete: `remove` the rule (default) or `restore` the rule found at create. */
+  /**
+   * What delete does: remove the rule, or restore the rule found at create (remove when there was
+   * none) (default remove).
+   */
   readonly onDelete?: pulumi.Input<OnDelete>;
 }
 
 /** The outputs of a `BucketEncryption` resource object. */
 export interface BucketEncryptionProperties {
-  /** The bucket; also the resource id. */
+  /**
+   * The bucket: 3-63 lowercase letters, digits and hyphens. Changing it replaces the resource; the
+   * resource id is the bucket name.
+   */
   readonly bucket: pulumi.Output<string>;
   /** The algorithm OSS holds, upper case. */
   readonly sseAlgorithm: pulumi.Output<SseAlgorithm>;
-  /** The KMS key id OSS holds; undefined for the KMS-managed default key or a non-KMS rule. */
+  /** The KMS key id OSS holds; absent for the KMS-managed default key or a non-KMS rule. */
   readonly kmsMasterKeyId: pulumi.Output<string | undefined>;
-  /** `SM4` when OSS holds SM4 data encryption under KMS. */
+  /** SM4 when OSS holds SM4 data encryption under KMS. */
   readonly kmsDataEncryption: pulumi.Output<KmsDataEncryption | undefined>;
-  /** The region given, without the `oss-` prefix. */
+  /** The region declared, without the oss- prefix. */
   readonly region: pulumi.Output<string | undefined>;
-  /** The endpoint given, as an origin. */
+  /** The endpoint declared, as an origin. */
   readonly endpoint: pulumi.Output<string | undefined>;
   /** The signature version in use. */
   readonly signatureVersion: pulumi.Output<SignatureVersion>;
@@ -53,16 +146,19 @@ export interface BucketEncryptionProperties {
   /** What delete does. */
   readonly onDelete: pulumi.Output<OnDelete>;
   /**
-   * The rule the bucket held when the resource was created; undefined when it had none. Secret
-   * when the key id may be.
+   * The rule the bucket held when the resource was created; absent when it had none. Always secret:
+   * it holds a key id read from OSS.
    */
   readonly priorRule: pulumi.Output<EncryptionRule | undefined>;
-  /** Where the bucket's calls go: the region and endpoint recorded at create. */
-  readonly location: pulumi.Output<OssLocation>;
+  /**
+   * Where the bucket's calls go: the region and endpoint recorded at create (absent in states
+   * written before it was recorded).
+   */
+  readonly location: pulumi.Output<OssLocation | undefined>;
 }
 
 /**
- * The inputs a program leaves out, listed as undefined so that every output exists on the
+ * The properties a program may leave out, listed as undefined so that every output exists on the
  * resource object.
  */
 export const UNSET_PROPERTIES = {
@@ -76,3 +172,44 @@ export const UNSET_PROPERTIES = {
   priorRule: undefined,
   location: undefined,
 } as const;
+
+/**
+ * The arguments of an explicit `ossencryption` provider. One left out falls back to the environment
+ * (the stack config `ossencryption:*` configures only the default provider).
+ */
+export interface ProviderArgs {
+  /**
+   * The AccessKey id; else the environment ALIBABA_CLOUD_ACCESS_KEY_ID or ALICLOUD_ACCESS_KEY.
+   * Stored as a secret.
+   */
+  readonly accessKey?: pulumi.Input<string>;
+  /**
+   * The AccessKey secret; else the environment ALIBABA_CLOUD_ACCESS_KEY_SECRET or
+   * ALICLOUD_SECRET_KEY. Stored as a secret.
+   */
+  readonly secretKey?: pulumi.Input<string>;
+  /** The STS security token, for a temporary AccessKey. Stored as a secret. */
+  readonly securityToken?: pulumi.Input<string>;
+  /**
+   * The region of resources that declare none, e.g. cn-hangzhou; else the environment
+   * ALIBABA_CLOUD_REGION or ALICLOUD_REGION.
+   */
+  readonly region?: pulumi.Input<string>;
+  /**
+   * The OSS endpoint of resources that declare none, e.g. http://127.0.0.1:9000; else
+   * https://oss-<region>.aliyuncs.com.
+   */
+  readonly endpoint?: pulumi.Input<string>;
+  /** How long one request may take, in milliseconds (100 to 300000; default 10000). */
+  readonly requestTimeoutMs?: pulumi.Input<number>;
+  /**
+   * How long an operation may take with its retries, in milliseconds (1000 to 3600000; default
+   * 60000).
+   */
+  readonly retryDeadlineMs?: pulumi.Input<number>;
+  /** How many attempts an operation may make (1 to 20; default 8). */
+  readonly maxAttempts?: pulumi.Input<number>;
+}
+
+/** The provider arguments that are always stored as secrets. */
+export const SECRET_PROVIDER_ARGS = ["accessKey", "secretKey", "securityToken"] as const;

@@ -1,12 +1,15 @@
 /**
- * The Go SDK of the provider plugin: generated from the plugin's schema by `tooling/sdkgen` (a
+ * The Go SDK of the provider plugin: generated from the plugin's schema (made from the one
+ * definition, `provider/plugin/schema.ts`) by `tooling/sdkgen` (a
  * small Go program over the pinned Pulumi pkg/v3 code generator, since the Go language host that
  * can be built here is too old to generate packages) and committed under `sdk/go/`, where Go
  * programs take it from. The generator is built once per version of its source and cached.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { packageSchema } from "../provider/plugin/schema";
 import { ensureGoBuiltTool, run, toolCache } from "./commands";
 import { REPOSITORY } from "./localStack";
 
@@ -60,10 +63,13 @@ export async function generateGoSdk(outDir: string, log: (line: string) => void)
       `No Go SDK generator in ${generator}: run \`node dist/scripts/provisionTools.js\` (npm test does).`,
     );
   }
-  await run(
-    generator,
-    [join(REPOSITORY, "provider/plugin/schema.json"), packageVersion(), outDir],
-    REPOSITORY,
-    log,
-  );
+  const folder = mkdtempSync(join(tmpdir(), "ossencryption-schema-"));
+  try {
+    const schemaFile = join(folder, "schema.json");
+    const version = packageVersion();
+    writeFileSync(schemaFile, JSON.stringify(packageSchema(version)));
+    await run(generator, [schemaFile, version, outDir], REPOSITORY, log);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }

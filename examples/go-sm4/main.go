@@ -12,7 +12,7 @@ func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		encryption, err := ossencryption.NewBucketEncryption(ctx, "encryption", &ossencryption.BucketEncryptionArgs{
 			Bucket:       pulumi.String(config.Require(ctx, "bucket")),
-			SseAlgorithm: pulumi.String("SM4"),
+			SseAlgorithm: ossencryption.SseAlgorithmSM4,
 		})
 		if err != nil {
 			return err

@@ -14,7 +14,7 @@
 import { type EncryptionRule, rulesEqual } from "./encryptionRule";
 
 /** What a delete left in place for the resource that declares the same bucket. */
-export interface Handover {
+export interface RuleLeftInPlace {
   /** The rule the deleted resource had set, left on the bucket. */
   readonly rule: EncryptionRule;
   /** The rule the bucket held before the deleted resource set its own. */
@@ -22,7 +22,7 @@ export interface Handover {
 }
 
 /** What a create takes over from the resource it replaces on the same bucket. */
-export interface Takeover {
+export interface Inheritance {
   /** The rule to record as found at create: the one before Pulumi managed the bucket, if known. */
   readonly priorRule?: EncryptionRule;
 }
@@ -39,7 +39,7 @@ interface Declared {
  */
 export class DeploymentBuckets {
   private readonly declared = new Map<string, Declared>();
-  private readonly handovers = new Map<string, Handover>();
+  private readonly leftInPlace = new Map<string, RuleLeftInPlace>();
 
   /**
    * Records that `resource` declares `bucket`. `predecessorRule` is the rule that resource's
@@ -60,8 +60,8 @@ export class DeploymentBuckets {
   }
 
   /** Records the rule a delete left on a declared bucket, for the create that takes it over. */
-  handOver(bucket: string, handover: Handover): void {
-    this.handovers.set(bucket, handover);
+  leaveInPlace(bucket: string, left: RuleLeftInPlace): void {
+    this.leftInPlace.set(bucket, left);
   }
 
   /**
@@ -70,11 +70,11 @@ export class DeploymentBuckets {
    * deleteBeforeReplace), with that resource's prior rule; or its predecessor's rule still in
    * place (replace that creates first), which is then the rule found.
    */
-  takeOver(bucket: string, found: EncryptionRule): Takeover | undefined {
-    const handover = this.handovers.get(bucket);
-    if (handover !== undefined && rulesEqual(handover.rule, found)) {
-      this.handovers.delete(bucket);
-      return handover.priorRule === undefined ? {} : { priorRule: handover.priorRule };
+  inheritance(bucket: string, found: EncryptionRule): Inheritance | undefined {
+    const left = this.leftInPlace.get(bucket);
+    if (left !== undefined && rulesEqual(left.rule, found)) {
+      this.leftInPlace.delete(bucket);
+      return left.priorRule === undefined ? {} : { priorRule: left.priorRule };
     }
     const predecessorRule = this.declared.get(bucket)?.predecessorRule;
     return predecessorRule !== undefined && rulesEqual(predecessorRule, found)

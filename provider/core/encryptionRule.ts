@@ -2,30 +2,25 @@
  * The default server-side encryption rule of an OSS bucket, in the project's own terms.
  *
  * OSS calls it `ServerSideEncryptionRule/ApplyServerSideEncryptionByDefault`; the provider, the
- * OSS adapter and the tests all speak this type instead of XML.
+ * OSS adapter and the tests all speak this type instead of XML. Its shape is the definition's
+ * `EncryptionRule` (`definition.ts`).
  */
+import { enumValues, type EnumValues, OBJECTS, type ObjectOf } from "./definition";
 
 /** The algorithms OSS accepts as a bucket's default server-side encryption. */
-export const SSE_ALGORITHMS = ["AES256", "KMS", "SM4"] as const;
+export const SSE_ALGORITHMS = enumValues("SseAlgorithm");
 
 /** A default server-side encryption algorithm: SSE-OSS with AES256 or SM4, or SSE-KMS. */
-export type SseAlgorithm = (typeof SSE_ALGORITHMS)[number];
+export type SseAlgorithm = EnumValues<"SseAlgorithm">;
 
 /** The data encryption algorithms OSS accepts under SSE-KMS (only SM4). */
-export const KMS_DATA_ENCRYPTIONS = ["SM4"] as const;
+export const KMS_DATA_ENCRYPTIONS = enumValues("KmsDataEncryption");
 
 /** The data encryption algorithm used under SSE-KMS instead of the default AES256. */
-export type KmsDataEncryption = (typeof KMS_DATA_ENCRYPTIONS)[number];
+export type KmsDataEncryption = EnumValues<"KmsDataEncryption">;
 
 /** A bucket's default encryption rule, canonical: absent optional fields are omitted. */
-export interface EncryptionRule {
-  /** The default algorithm for objects uploaded without encryption headers. */
-  readonly sseAlgorithm: SseAlgorithm;
-  /** The KMS customer master key (KMS only); absent means the KMS-managed default key. */
-  readonly kmsMasterKeyId?: string;
-  /** SM4 data encryption under KMS (KMS only); absent means AES256 data encryption. */
-  readonly kmsDataEncryption?: KmsDataEncryption;
-}
+export type EncryptionRule = ObjectOf<typeof OBJECTS.EncryptionRule.properties>;
 
 /** Whether two rules hold the same algorithm, key id and data encryption. */
 export function rulesEqual(a: EncryptionRule, b: EncryptionRule): boolean {

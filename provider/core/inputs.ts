@@ -1,21 +1,27 @@
 /**
- * The `BucketEncryption` inputs: their zod schema, canonical form and cross-field rules.
+ * The `BucketEncryption` inputs: their zod schema, canonical form and cross-field rules, built
+ * from the resource's definition (`definition.ts`).
  *
  * Everything a user can get wrong is caught here, in `check`, before any request reaches OSS.
  * Canonical inputs make spelling differences (`aes256`, an empty key id) invisible to the diff.
  */
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { z } from "zod";
 import {
-  type EncryptionRule,
-  type KmsDataEncryption,
-  KMS_DATA_ENCRYPTIONS,
-  makeRule,
-  SSE_ALGORITHMS,
-  type SseAlgorithm,
-} from "./encryptionRule";
+  BUCKET_ENCRYPTION,
+  ENUMS,
+  type EnumName,
+  enumValues,
+  type EnumValues,
+  type InputFormat,
+  type InputName,
+  OBJECTS,
+  type ObjectOf,
+} from "./definition";
+import { type EncryptionRule, makeRule, type SseAlgorithm } from "./encryptionRule";
 
-/** The value Pulumi passes for an input that is not known yet (during preview). */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The value Pulumi passes for an input that is not known yet (during preview): the SDK's. */
+export const UNKNOWN_VALUE = unknownValue;
 
 /**
  * The properties a dynamic resource carries besides its inputs: the engine's serialized provider,
@@ -24,61 +30,30 @@ export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
  */
 export const DYNAMIC_RESOURCE_PROPERTIES = { provider: "__provider", urn: "__urn" } as const;
 
-/** What `create` does when the bucket already has a rule. */
-export const ON_EXISTING_MODES = ["overwrite", "fail"] as const;
-/** What `delete` does with the bucket's rule. */
-export const ON_DELETE_MODES = ["remove", "restore"] as const;
-/** The OSS request signature versions the provider can use. */
-export const SIGNATURE_VERSIONS = ["v4", "v1"] as const;
+/** `onExisting`: what create does when the bucket already has a rule. */
+export type OnExisting = EnumValues<"OnExisting">;
+/** `onDelete`: what delete does with the bucket's rule. */
+export type OnDelete = EnumValues<"OnDelete">;
+/** The OSS request signature version. */
+export type SignatureVersion = EnumValues<"SignatureVersion">;
 
-/** `onExisting`: overwrite a rule found at create, or fail unless it already equals the desired one. */
-export type OnExisting = (typeof ON_EXISTING_MODES)[number];
-/** `onDelete`: remove the rule, or put back the rule found at create (remove when there was none). */
-export type OnDelete = (typeof ON_DELETE_MODES)[number];
-/** The request signature version: V4 (default) or V1 for old endpoints. */
-export type SignatureVersion = (typeof SIGNATURE_VERSIONS)[number];
-
-/** The canonical inputs of a `BucketEncryption`, as `check` returns them. */
-export interface BucketEncryptionInputs {
-  /** The bucket whose default encryption is managed; also the resource id. */
-  readonly bucket: string;
-  /** The default algorithm, upper case. */
-  readonly sseAlgorithm: SseAlgorithm;
-  /** The KMS customer master key id (KMS only); absent means the KMS-managed default key. */
-  readonly kmsMasterKeyId?: string;
-  /** SM4 data encryption under KMS (KMS only). */
-  readonly kmsDataEncryption?: KmsDataEncryption;
-  /** The region id without the `oss-` prefix, e.g. `cn-hangzhou`. */
-  readonly region?: string;
-  /** The OSS endpoint origin, e.g. `http://127.0.0.1:9000`. */
-  readonly endpoint?: string;
-  /** The request signature version. */
-  readonly signatureVersion: SignatureVersion;
-  /** What create does when the bucket already has a rule. */
-  readonly onExisting: OnExisting;
-  /** What delete does with the rule. */
-  readonly onDelete: OnDelete;
-}
+/** The canonical inputs of a `BucketEncryption`, as `check` returns them (see the definition). */
+export type BucketEncryptionInputs = ObjectOf<typeof BUCKET_ENCRYPTION.inputs>;
 
 /**
  * Where a resource's bucket is: the region and endpoint its calls used when it was created (or
  * when its declared `region`/`endpoint` last changed). Recorded so that refresh, update and
  * destroy keep calling the same place when the stack config or the environment changes.
  */
-export interface OssLocation {
-  /** The region id without the `oss-` prefix, e.g. `cn-hangzhou`. */
-  readonly region: string;
-  /** The endpoint origin, e.g. `https://oss-cn-hangzhou.aliyuncs.com`. */
-  readonly endpoint: string;
-}
+export type OssLocation = ObjectOf<typeof OBJECTS.Location.properties>;
 
 /** The outputs of a `BucketEncryption`: the canonical inputs, the rule found at create, the location. */
-export interface BucketEncryptionOutputs extends BucketEncryptionInputs {
+export type BucketEncryptionOutputs = BucketEncryptionInputs & {
   /** The rule the bucket held when the resource was created; absent when it had none. */
   readonly priorRule?: EncryptionRule;
   /** Where the calls go; absent in states written before it was recorded. */
   readonly location?: OssLocation;
-}
+};
 
 /** One invalid input: the property and a sentence saying what is wrong and what is allowed. */
 export interface InputFailure {
@@ -125,11 +100,12 @@ const REGION_ID_MAX_LENGTH = 64;
 /** Values quoted in messages are cut to this length so a hostile input cannot flood one. */
 const QUOTE_MAX_LENGTH = 64;
 
-const DEFAULTS = {
-  signatureVersion: "v4",
-  onExisting: "overwrite",
-  onDelete: "remove",
-} as const satisfies Partial<BucketEncryptionInputs>;
+/** The inputs' defaults, from the definition. */
+const DEFAULTS: Partial<Record<InputName, string>> = Object.fromEntries(
+  Object.entries(BUCKET_ENCRYPTION.inputs).flatMap(([name, input]) =>
+    "default" in input ? [[name, input.default]] : [],
+  ),
+);
 
 /**
  * Quotes a value for a message, shortened when long. Check failures quote no input: the engine
@@ -180,13 +156,36 @@ function upperCaseChoice<const T extends readonly [string, ...string[]]>(
     .transform((value) => asciiUpperCase(value) as T[number]);
 }
 
-/** An exact choice among lower-case values. */
+/** An exact choice among values. */
 function exactChoice<const T extends readonly [string, ...string[]]>(property: string, choices: T) {
   const accepts = `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`;
   return stringInput(property, accepts).refine(
     (value): value is T[number] => choices.includes(value),
     { error: `${property} must be ${accepts}` },
   );
+}
+
+/** A choice among lower-case values in any ASCII letter case, stored lower case. */
+function lowerCaseChoice<const T extends readonly [string, ...string[]]>(
+  property: string,
+  choices: T,
+) {
+  return stringInput(property, choices.map((choice) => JSON.stringify(choice)).join(" or "))
+    .transform(asciiLowerCase)
+    .pipe(exactChoice(property, choices));
+}
+
+/** The schema of the input `property` of the enumeration `name`, in its letter case. */
+function enumInput(property: string, name: EnumName) {
+  const choices = enumValues(name);
+  switch (ENUMS[name].letterCase) {
+    case "upper":
+      return upperCaseChoice(property, choices);
+    case "lower":
+      return lowerCaseChoice(property, choices);
+    case "exact":
+      return exactChoice(property, choices);
+  }
 }
 
 /** Treats `""` (and null, which JavaScript callers may pass) as an absent optional value. */
@@ -265,22 +264,36 @@ const endpointSchema = stringInput("endpoint", "an http(s) URL")
   })
   .transform((endpoint) => new URL(endpoint).origin);
 
+/** The schemas of the text formats inputs may have beyond their type. */
+const FORMATS: Readonly<Record<InputFormat, z.ZodType>> = {
+  bucketName: bucketSchema,
+  kmsKeyId: kmsMasterKeyIdSchema,
+  regionId: regionSchema,
+  endpoint: endpointSchema,
+};
+
+/**
+ * The schema of one input: its type's, or its format's; an optional one treats `""` and null as
+ * absent.
+ */
+function inputSchema(property: InputName): z.ZodType {
+  const input: InputDefinitionOf = BUCKET_ENCRYPTION.inputs[property];
+  const schema =
+    input.type.kind === "enum"
+      ? enumInput(property, input.type.name)
+      : "format" in input
+        ? FORMATS[input.format]
+        : stringInput(property, "text");
+  return "required" in input ? schema : emptyAsAbsent(schema);
+}
+
+/** An input's definition, as `inputSchema` reads it. */
+type InputDefinitionOf = (typeof BUCKET_ENCRYPTION.inputs)[InputName];
+
 const inputFieldsSchema = z.strictObject(
-  {
-    bucket: bucketSchema,
-    sseAlgorithm: upperCaseChoice("sseAlgorithm", SSE_ALGORITHMS),
-    kmsMasterKeyId: emptyAsAbsent(kmsMasterKeyIdSchema),
-    kmsDataEncryption: emptyAsAbsent(upperCaseChoice("kmsDataEncryption", KMS_DATA_ENCRYPTIONS)),
-    region: emptyAsAbsent(regionSchema),
-    endpoint: emptyAsAbsent(endpointSchema),
-    signatureVersion: emptyAsAbsent(
-      stringInput("signatureVersion", `"v4" or "v1"`)
-        .transform(asciiLowerCase)
-        .pipe(exactChoice("signatureVersion", SIGNATURE_VERSIONS)),
-    ),
-    onExisting: emptyAsAbsent(exactChoice("onExisting", ON_EXISTING_MODES)),
-    onDelete: emptyAsAbsent(exactChoice("onDelete", ON_DELETE_MODES)),
-  },
+  Object.fromEntries(
+    (Object.keys(BUCKET_ENCRYPTION.inputs) as InputName[]).map((name) => [name, inputSchema(name)]),
+  ) as Record<InputName, z.ZodType>,
   {
     error: (issue) =>
       issue.code === "unrecognized_keys"
@@ -378,7 +391,7 @@ export function checkInputs(
     return { ok: false, failures: failuresOf(parsed.error) };
   }
 
-  const fields = parsed.data;
+  const fields = parsed.data as Partial<BucketEncryptionInputs>;
   const failures = kmsOnlyFailures(fields.sseAlgorithm, fields);
   if (failures.length > 0) {
     return { ok: false, failures };
@@ -393,9 +406,9 @@ export function checkInputs(
  * whoever set the rule, so not held to the alphabet of declared key ids).
  */
 const storedRuleFields = {
-  sseAlgorithm: upperCaseChoice("sseAlgorithm", SSE_ALGORITHMS),
+  sseAlgorithm: enumInput("sseAlgorithm", "SseAlgorithm"),
   kmsMasterKeyId: z.string().min(1).max(4096).optional(),
-  kmsDataEncryption: upperCaseChoice("kmsDataEncryption", KMS_DATA_ENCRYPTIONS).optional(),
+  kmsDataEncryption: enumInput("kmsDataEncryption", "KmsDataEncryption").optional(),
 };
 
 /**
@@ -443,14 +456,16 @@ export function checkStoredOutputs(stored: Readonly<Record<string, unknown>>): S
   if (!parsed.success) {
     return { ok: false, failures: failuresOf(parsed.error) };
   }
-  const { priorRule, ...outputs } = parsed.data;
+  const { priorRule, ...outputs } = parsed.data as Omit<BucketEncryptionOutputs, "priorRule"> & {
+    readonly priorRule?: EncryptionRule;
+  };
   return {
     ok: true,
     outputs: dropUndefined({
       ...DEFAULTS,
       ...outputs,
       priorRule: priorRule === undefined ? undefined : ruleOf(priorRule),
-    }),
+    }) as BucketEncryptionOutputs,
   };
 }
 

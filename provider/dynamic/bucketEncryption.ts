@@ -13,8 +13,6 @@ import {
 import { declareBucket } from "../programBuckets";
 import * as providerShim from "./shim";
 
-export type { BucketEncryptionArgs } from "../resourceTypes";
-
 /** The resource type token's module and type: `pulumi-nodejs:dynamic/oss:BucketEncryption`. */
 const TYPE_MODULE = "oss";
 const TYPE_NAME = "BucketEncryption";

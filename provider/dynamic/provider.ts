@@ -14,8 +14,8 @@ import {
 } from "../core/inputs";
 import {
   BucketEncryptionLifecycle,
-  type FrontEndSettings,
-  type LifecycleLog,
+  type ProviderSettings,
+  type ResourceLog,
   type LifecycleOptions,
 } from "../lifecycle/bucketEncryptionLifecycle";
 import { ALICLOUD_CONFIG_KEYS, ConnectionSettingsError } from "../oss/connection";
@@ -34,7 +34,7 @@ export const TIMING_CONFIG_KEYS = {
   maxAttempts: `${TUNING_NAMESPACE}:maxAttempts`,
 } as const;
 
-const SETTINGS: FrontEndSettings = {
+const SETTINGS: ProviderSettings = {
   keys: ALICLOUD_CONFIG_KEYS,
   tuningNamespace: TUNING_NAMESPACE,
   providerName: PROVIDER_NAMES.dynamic,
@@ -48,7 +48,7 @@ const SETTINGS: FrontEndSettings = {
 export type BucketEncryptionProviderOptions = LifecycleOptions;
 
 /** Messages to the user, through Pulumi's log of the provider process. */
-const PULUMI_LOG: LifecycleLog = {
+const PULUMI_LOG: ResourceLog = {
   info: (message) => pulumi.log.info(message),
   warn: (message) => pulumi.log.warn(message),
 };
@@ -60,6 +60,11 @@ export class BucketEncryptionProvider implements pulumi.dynamic.ResourceProvider
 > {
   private readonly lifecycle: BucketEncryptionLifecycle;
 
+  /** A provider that reads the stack config and the environment. */
+  constructor();
+  /** @internal With test hooks (stripped from the published declarations with them). */
+  // eslint-disable-next-line @typescript-eslint/unified-signatures -- one signature would publish the hooks' type
+  constructor(options: BucketEncryptionProviderOptions);
   constructor(options: BucketEncryptionProviderOptions = {}) {
     this.lifecycle = new BucketEncryptionLifecycle(SETTINGS, options);
   }

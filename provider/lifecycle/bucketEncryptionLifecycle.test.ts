@@ -2,7 +2,7 @@ import { InMemoryOss } from "../../tests/support/inMemoryOss";
 import type { Clock } from "../oss/retry";
 import type { DeclaringResource } from "../core/deploymentBuckets";
 import { UNKNOWN_VALUE } from "../core/inputs";
-import { BucketEncryptionLifecycle, type LifecycleLog } from "./bucketEncryptionLifecycle";
+import { BucketEncryptionLifecycle, type ResourceLog } from "./bucketEncryptionLifecycle";
 import {
   DeclarationsUnavailableError,
   type DeploymentDeclarations,
@@ -63,7 +63,7 @@ const DYNAMIC: DeclaringResource = {
 };
 
 /** A log that keeps its messages, each with its severity. */
-function recordingLog(): LifecycleLog & { readonly messages: string[] } {
+function recordingLog(): ResourceLog & { readonly messages: string[] } {
   const messages: string[] = [];
   return {
     messages,

@@ -1,7 +1,7 @@
 /**
- * What a `BucketEncryption` does over its life, for both Pulumi front-ends (the dynamic provider
+ * What a `BucketEncryption` does over its life, for both Pulumi providers (the dynamic provider
  * and the provider plugin): validate inputs with the core, work out where each bucket is and as
- * whom to call, and read, write or remove the rule through the OSS adapter. Each front-end only
+ * whom to call, and read, write or remove the rule through the OSS adapter. Each provider only
  * translates its protocol to these calls, so both have the same inputs, outputs, messages and
  * OSS calls.
  *
@@ -74,14 +74,14 @@ export interface ConfirmationPolicy {
 /** Up to 10 reads, 500 ms apart: OSS is eventually consistent right after bucket creation. */
 export const DEFAULT_CONFIRMATION: ConfirmationPolicy = { reads: 10, intervalMs: 500 };
 
-/** Where a front-end's messages to the user go (Pulumi's log, tied to the resource if it can). */
-export interface LifecycleLog {
+/** Where a provider's messages to the user go (Pulumi's log, tied to the resource if it can). */
+export interface ResourceLog {
   info(message: string): Promise<void>;
   warn(message: string): Promise<void>;
 }
 
-/** What a front-end reads its settings from. */
-export interface FrontEndSettings {
+/** What a provider reads its settings from. */
+export interface ProviderSettings {
   /** The config keys of credentials and location. */
   readonly keys: ConfigKeys;
   /** The namespace of the tuning settings, e.g. `bucketEncryption`. */
@@ -90,7 +90,11 @@ export interface FrontEndSettings {
   readonly providerName: ProviderName;
 }
 
-/** Everything a lifecycle can be given besides its front-end's settings; all optional. */
+/**
+ * Everything a lifecycle can be given besides its provider's settings; all optional.
+ *
+ * @internal Test hooks: a provider serving the engine is made with none.
+ */
 export interface LifecycleOptions {
   /** Opens the OSS adapter for a connection; defaults to ali-oss. */
   readonly openStore?: EncryptionStoreFactory;
@@ -147,7 +151,7 @@ export class InvalidPropertiesError extends Error {
   }
 }
 
-/** Properties as a front-end receives them, not validated yet. */
+/** Properties as a provider receives them, not validated yet. */
 export type UncheckedProperties = object;
 
 /** What `read` found: the resource as OSS holds it, or nothing (gone). */
@@ -172,7 +176,7 @@ export class BucketEncryptionLifecycle {
   private timings: StoreTimings = DEFAULT_STORE_TIMINGS;
 
   constructor(
-    private readonly settings: FrontEndSettings,
+    private readonly settings: ProviderSettings,
     options: LifecycleOptions = {},
   ) {
     this.env = options.env ?? process.env;
@@ -194,7 +198,7 @@ export class BucketEncryptionLifecycle {
   }
 
   /**
-   * Takes the front-end's config, read when each call runs, and checks the tuning settings.
+   * Takes the provider's config, read when each call runs, and checks the tuning settings.
    * Returns the failures (each naming its key and range); the config is kept only without any.
    */
   configure(config: ConfigReader): readonly InputFailure[] {
@@ -218,7 +222,7 @@ export class BucketEncryptionLifecycle {
     olds: UncheckedProperties,
     news: UncheckedProperties,
     resource: Pick<DeclaringResource, "urn" | "name"> | undefined,
-    log: LifecycleLog,
+    log: ResourceLog,
   ): Promise<CheckOutcome> {
     const outcome = checkInputs(news as Record<string, unknown>);
     if (!outcome.ok) {
@@ -287,7 +291,7 @@ export class BucketEncryptionLifecycle {
    */
   async create(
     properties: UncheckedProperties,
-    log: LifecycleLog,
+    log: ResourceLog,
   ): Promise<BucketEncryptionOutputs> {
     const inputs = validInputs(properties, "Create");
     const location = resolveLocation(inputs, this.source());
@@ -300,14 +304,14 @@ export class BucketEncryptionLifecycle {
       );
     }
     const existing = found.kind === "rule" ? found.rule : undefined;
-    const takeover =
-      existing === undefined ? undefined : this.buckets.takeOver(inputs.bucket, existing);
-    const prior = takeover === undefined ? existing : takeover.priorRule;
+    const inherited =
+      existing === undefined ? undefined : this.buckets.inheritance(inputs.bucket, existing);
+    const prior = inherited === undefined ? existing : inherited.priorRule;
     const outputs = dropUndefined({ ...inputs, priorRule: prior, location });
     if (existing !== undefined && rulesEqual(existing, desired)) {
       return outputs;
     }
-    if (existing !== undefined && takeover === undefined && inputs.onExisting === "fail") {
+    if (existing !== undefined && inherited === undefined && inputs.onExisting === "fail") {
       throw new Error(
         `Bucket "${inputs.bucket}" already has a default encryption rule ${describeDifference(existing, desired, "the declared one")} and onExisting is "fail"; declare the found rule, or set onExisting to "overwrite" to replace it.`,
       );
@@ -321,7 +325,7 @@ export class BucketEncryptionLifecycle {
     }
     if (existing !== undefined) {
       await log.info(
-        takeover === undefined
+        inherited === undefined
           ? `Bucket "${inputs.bucket}": replaced the default encryption rule ${describeRule(existing)} with ${describeRule(desired)}; it is kept as priorRule${inputs.onDelete === "restore" ? " and put back on delete" : ""}.`
           : `Bucket "${inputs.bucket}": took over the rule ${describeRule(existing)} of the resource this one replaces, and set ${describeRule(desired)}.`,
       );
@@ -392,11 +396,11 @@ export class BucketEncryptionLifecycle {
    *   with a warning saying why and what to do.
    * A rule or bucket already gone is success.
    */
-  async delete(bucket: string, properties: UncheckedProperties, log: LifecycleLog): Promise<void> {
+  async delete(bucket: string, properties: UncheckedProperties, log: ResourceLog): Promise<void> {
     const stored = validStored(bucket, properties, "Delete");
     const own = ruleOf(stored);
     if (this.buckets.declaringResource(bucket) !== undefined) {
-      this.buckets.handOver(
+      this.buckets.leaveInPlace(
         bucket,
         stored.priorRule === undefined ? { rule: own } : { rule: own, priorRule: stored.priorRule },
       );

@@ -164,7 +164,7 @@ describe("resolveLocation and resolveConnection", () => {
   });
 });
 
-describe("a front-end's own config keys", () => {
+describe("a provider's own config keys", () => {
   const PROVIDER_KEYS: ConfigKeys = {
     kind: "provider config",
     accessKeyId: "ossencryption:accessKey",

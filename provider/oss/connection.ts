@@ -1,6 +1,6 @@
 /**
  * Where and as whom the provider calls OSS: credentials, region, endpoint and signature version,
- * resolved when a call runs from the resource's inputs (or its recorded location), the front-end's
+ * resolved when a call runs from the resource's inputs (or its recorded location), the provider's
  * own config and the environment. Credentials are never stored in state and never leave memory.
  */
 import { inspect } from "node:util";
@@ -13,7 +13,7 @@ export type ConfigReader = (key: string) => string | undefined;
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
- * The config keys a front-end reads credentials and location from, before the environment: the
+ * The config keys a provider reads credentials and location from, before the environment: the
  * dynamic provider reads the stack config `alicloud:*` (what @pulumi/alicloud users set), the
  * plugin its provider config `ossencryption:*`.
  */
@@ -24,7 +24,7 @@ export interface ConfigKeys {
   readonly accessKeySecret: string;
   readonly securityToken: string;
   readonly region: string;
-  /** A default endpoint, where the front-end has one. */
+  /** A default endpoint, where the provider has one. */
   readonly endpoint?: string;
 }
 
@@ -37,7 +37,7 @@ export const ALICLOUD_CONFIG_KEYS: ConfigKeys = {
   region: "alicloud:region",
 };
 
-/** Where settings are read, in order: the front-end's config (`keys`), then the environment. */
+/** Where settings are read, in order: the provider's config (`keys`), then the environment. */
 export interface SettingsSource {
   readonly config: ConfigReader;
   readonly env: Environment;
@@ -60,7 +60,7 @@ interface CredentialSource {
   readonly region: SettingRef;
 }
 
-/** The environment's credential and region variables, after the front-end's config. */
+/** The environment's credential and region variables, after the provider's config. */
 const ENVIRONMENT_SOURCES: readonly CredentialSource[] = [
   {
     name: "environment ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET",
@@ -78,7 +78,7 @@ const ENVIRONMENT_SOURCES: readonly CredentialSource[] = [
   },
 ];
 
-/** Every credential source of a front-end, first match wins. */
+/** Every credential source of a provider, first match wins. */
 function sourcesOf(keys: ConfigKeys): CredentialSource[] {
   return [
     {
@@ -171,7 +171,7 @@ function lookupIn(source: SettingsSource): (ref: SettingRef) => string | undefin
 /**
  * Works out where a resource's bucket is: the region from the declared input, then the config,
  * then the environment; the endpoint from the declared input, then the config (where the
- * front-end has one), else the region's default.
+ * provider has one), else the region's default.
  *
  * @throws ConnectionSettingsError naming the options when no region is found.
  */
@@ -202,7 +202,7 @@ export function resolveLocation(declared: DeclaredLocation, source: SettingsSour
 
 /**
  * The connection to `location`: credentials from the first source that has an access key id
- * (the front-end's config, then ALIBABA_CLOUD_*, then ALICLOUD_*), looked up when a call runs.
+ * (the provider's config, then ALIBABA_CLOUD_*, then ALICLOUD_*), looked up when a call runs.
  *
  * @throws ConnectionSettingsError naming the options when credentials are missing or half set.
  */

@@ -4,6 +4,7 @@
  * ali-oss retries only network errors and never HTTP statuses (its `retryMax` defaults to 0), so
  * throttling (503) and server errors would fail a deployment at once without this.
  */
+import { PROVIDER_CONFIG } from "../core/definition";
 
 /** How hard to retry one OSS operation. */
 export interface RetryPolicy {
@@ -19,10 +20,10 @@ export interface RetryPolicy {
 
 /** The default policy: up to 8 attempts within 60 s, waits from 0-200 ms up to 0-5 s. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 8,
+  maxAttempts: Number(PROVIDER_CONFIG.keys.maxAttempts.default),
   baseDelayMs: 200,
   maxDelayMs: 5_000,
-  deadlineMs: 60_000,
+  deadlineMs: Number(PROVIDER_CONFIG.keys.retryDeadlineMs.default),
 };
 
 /** Time and randomness, injectable so that tests run without waiting. */

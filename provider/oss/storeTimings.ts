@@ -2,6 +2,12 @@
  * How patient the OSS adapter is, and the optional config that tunes it. The config is checked
  * when the provider is configured, so that a typo fails the preview instead of a later destroy.
  */
+import {
+  type ConfigName,
+  PROVIDER_CONFIG,
+  type PropertyDefinition,
+  type TuningName,
+} from "../core/definition";
 import type { InputFailure } from "../core/inputs";
 import type { ConfigReader } from "./connection";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
@@ -17,28 +23,31 @@ export interface StoreTimings {
 /** The default timings: the default retry policy and a 10 s request timeout. */
 export const DEFAULT_STORE_TIMINGS: StoreTimings = {
   retry: DEFAULT_RETRY_POLICY,
-  requestTimeoutMs: 10_000,
+  requestTimeoutMs: Number(PROVIDER_CONFIG.keys.requestTimeoutMs.default),
 };
 
 /** One tuning setting: its name within the config namespace and the whole numbers it accepts. */
 interface TuningSetting {
-  readonly name: "requestTimeoutMs" | "retryDeadlineMs" | "maxAttempts";
+  readonly name: TuningName;
   readonly min: number;
   readonly max: number;
   /** What the number counts, for messages. */
-  readonly unit: "milliseconds" | "attempts";
+  readonly unit: string;
 }
 
 /**
- * The tuning settings and their bounds. The timeout stays far below Node's timer limit
- * (2^31-1 ms, above which Node fires at once) and the deadline at most an hour, so that a slip
- * of the keyboard cannot make every call fail at once or hang a deployment for days.
+ * The tuning settings and their bounds: the definition's integer config keys. The timeout stays
+ * far below Node's timer limit (2^31-1 ms, above which Node fires at once) and the deadline at
+ * most an hour, so that a slip of the keyboard cannot make every call fail at once or hang a
+ * deployment for days.
  */
-export const TUNING_SETTINGS: readonly TuningSetting[] = [
-  { name: "requestTimeoutMs", min: 100, max: 300_000, unit: "milliseconds" },
-  { name: "retryDeadlineMs", min: 1_000, max: 3_600_000, unit: "milliseconds" },
-  { name: "maxAttempts", min: 1, max: 20, unit: "attempts" },
-];
+export const TUNING_SETTINGS: readonly TuningSetting[] = (
+  Object.entries(PROVIDER_CONFIG.keys) as [ConfigName, PropertyDefinition][]
+).flatMap(([name, { type }]) =>
+  type.kind === "integer"
+    ? [{ name: name as TuningName, min: type.min, max: type.max, unit: type.unit }]
+    : [],
+);
 
 /** The outcome of reading the tuning config: the timings, or every setting that is wrong. */
 export type TuningOutcome =

@@ -6,11 +6,12 @@
  * takes its config from the provider (validated at preview), and keeps an output secret whenever
  * its value came from a secret.
  */
+import { BUCKET_ENCRYPTION, type ConfigName, PACKAGE, PROVIDER_CONFIG } from "../core/definition";
 import { PROVIDER_NAMES, SECRET_BUCKET_REASON } from "../core/deploymentBuckets";
-import { locationSettingFailures, quote, reportedFailures } from "../core/inputs";
+import { locationSettingFailures, quote, reportedFailures, UNKNOWN_VALUE } from "../core/inputs";
 import {
   BucketEncryptionLifecycle,
-  type FrontEndSettings,
+  type ProviderSettings,
   type LifecycleOptions,
   PartialCreateError,
 } from "../lifecycle/bucketEncryptionLifecycle";
@@ -28,29 +29,16 @@ import type {
   ProviderHandlers,
 } from "./providerServer";
 import { conceal, type Properties, reveal } from "./secrets";
-import schema from "./schema.json";
+import { packageSchema } from "./schema";
 
-/** The plugin's package name: its config namespace and type tokens start with it. */
-export const PACKAGE = "ossencryption";
+/** The provider config keys (the definition's). */
+const CONFIG_NAMES = Object.keys(PROVIDER_CONFIG.keys) as ConfigName[];
 
-/** The resource type the plugin serves. */
-export const BUCKET_ENCRYPTION_TYPE = `${PACKAGE}:index:BucketEncryption`;
-
-/** The provider config keys; the engine adds `version` to an explicit provider's inputs. */
-const CONFIG_NAMES = [
-  "accessKey",
-  "secretKey",
-  "securityToken",
-  "region",
-  "endpoint",
-  "requestTimeoutMs",
-  "retryDeadlineMs",
-  "maxAttempts",
-] as const;
+/** The config the engine adds to an explicit provider's inputs. */
 const ENGINE_CONFIG_NAMES = ["version"];
 
 /** The config that is always stored as a secret, whether or not it was given as one. */
-const SECRET_CONFIG_NAMES = ["accessKey", "secretKey", "securityToken"];
+const SECRET_CONFIG_NAMES = CONFIG_NAMES.filter((name) => "secret" in PROVIDER_CONFIG.keys[name]);
 
 const CONFIG_KEYS: ConfigKeys = {
   kind: "provider config",
@@ -61,18 +49,15 @@ const CONFIG_KEYS: ConfigKeys = {
   endpoint: `${PACKAGE}:endpoint`,
 };
 
-const SETTINGS: FrontEndSettings = {
+const SETTINGS: ProviderSettings = {
   keys: CONFIG_KEYS,
   tuningNamespace: PACKAGE,
   providerName: PROVIDER_NAMES.plugin,
 };
 
-/** The value the engine sends for config or inputs not known yet (during preview). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 /** A config value as text, as the lifecycle reads config; absent when not given or not known. */
 function configText(value: unknown): string | undefined {
-  return typeof value === "string" && value !== UNKNOWN
+  return typeof value === "string" && value !== UNKNOWN_VALUE
     ? value
     : typeof value === "number"
       ? String(value)
@@ -104,7 +89,7 @@ function configFailures(values: Readonly<Record<string, unknown>>): CheckFailure
     if (
       value !== undefined &&
       value !== null &&
-      value !== UNKNOWN &&
+      value !== UNKNOWN_VALUE &&
       typeof value !== "string" &&
       typeof value !== "number"
     ) {
@@ -114,8 +99,8 @@ function configFailures(values: Readonly<Record<string, unknown>>): CheckFailure
   const has = (key: string) => configText(values[key]) !== undefined;
   if (
     has("accessKey") !== has("secretKey") &&
-    values.accessKey !== UNKNOWN &&
-    values.secretKey !== UNKNOWN
+    values.accessKey !== UNKNOWN_VALUE &&
+    values.secretKey !== UNKNOWN_VALUE
   ) {
     failures.push({
       property: has("accessKey") ? "secretKey" : "accessKey",
@@ -124,7 +109,7 @@ function configFailures(values: Readonly<Record<string, unknown>>): CheckFailure
   }
   const location = Object.fromEntries(
     (["region", "endpoint"] as const)
-      .filter((key) => values[key] !== UNKNOWN)
+      .filter((key) => values[key] !== UNKNOWN_VALUE)
       .map((key) => [key, values[key]]),
   );
   failures.push(...reportedFailures(locationSettingFailures(location)));
@@ -206,7 +191,11 @@ function changesOf(
   );
 }
 
-/** Everything the plugin can be given besides its version; all optional, for tests. */
+/**
+ * Everything the plugin can be given besides its version; all optional.
+ *
+ * @internal Test hooks: the plugin serving the engine is made with none.
+ */
 export interface PluginOptions extends LifecycleOptions {
   /** Where the deployment's provider processes share their declarations. */
   readonly declarationsOptions?: DeclarationsOptions;
@@ -218,12 +207,12 @@ export function bucketEncryptionPlugin(
   options: PluginOptions = {},
 ): ProviderHandlers {
   const lifecycle = new BucketEncryptionLifecycle(SETTINGS, options);
-  const schemaText = JSON.stringify({ ...schema, version });
+  const schemaText = JSON.stringify(packageSchema(version));
   /** The config keys given as secrets. */
   let secretConfig: ReadonlySet<string> = new Set();
   return {
     version,
-    resourceTypes: [BUCKET_ENCRYPTION_TYPE],
+    resourceTypes: [BUCKET_ENCRYPTION.token],
     schema: () => schemaText,
 
     attach: (address) => {

@@ -14,52 +14,33 @@
  * ```
  */
 import * as pulumi from "@pulumi/pulumi";
+import { BUCKET_ENCRYPTION, PACKAGE } from "../core/definition";
 import { PROVIDER_NAMES } from "../core/deploymentBuckets";
 import { declareBucket } from "../programBuckets";
 import {
   type BucketEncryptionArgs,
   type BucketEncryptionProperties,
+  type ProviderArgs,
+  SECRET_PROVIDER_ARGS,
   UNSET_PROPERTIES,
 } from "../resourceTypes";
 
-export type { BucketEncryptionArgs, BucketEncryptionProperties } from "../resourceTypes";
-export type { EncryptionRule, KmsDataEncryption, SseAlgorithm } from "../core/encryptionRule";
-export type { OnDelete, OnExisting, OssLocation, SignatureVersion } from "../core/inputs";
+export {
+  type BucketEncryptionArgs,
+  type BucketEncryptionProperties,
+  type EncryptionRule,
+  KmsDataEncryption,
+  OnDelete,
+  OnExisting,
+  type OssLocation,
+  type ProviderArgs,
+  SignatureVersion,
+  SseAlgorithm,
+} from "../resourceTypes";
 
 /** The plugin's version, which the engine loads for these resources: the package's. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version: VERSION } = require("../../../package.json") as { version: string };
-
-/** The plugin's package name. */
-const PACKAGE = "ossencryption";
-
-/** The resource's type token. */
-const BUCKET_ENCRYPTION_TYPE = `${PACKAGE}:index:BucketEncryption`;
-
-/**
- * The arguments of an explicit `ossencryption` provider. One left out falls back to the
- * environment (the stack config `ossencryption:*` configures only the default provider).
- */
-export interface ProviderArgs {
-  /** The AccessKey id; stored as a secret. */
-  readonly accessKey?: pulumi.Input<string>;
-  /** The AccessKey secret; stored as a secret. */
-  readonly secretKey?: pulumi.Input<string>;
-  /** The STS security token; stored as a secret. */
-  readonly securityToken?: pulumi.Input<string>;
-  /** The region of resources that declare none, e.g. `cn-hangzhou`. */
-  readonly region?: pulumi.Input<string>;
-  /** The OSS endpoint of resources that declare none, e.g. `http://127.0.0.1:9000`. */
-  readonly endpoint?: pulumi.Input<string>;
-  /** How long one request may take, in milliseconds (100 to 300000). */
-  readonly requestTimeoutMs?: pulumi.Input<number>;
-  /** How long an operation may take with its retries, in milliseconds (1000 to 3600000). */
-  readonly retryDeadlineMs?: pulumi.Input<number>;
-  /** How many attempts an operation may make (1 to 20). */
-  readonly maxAttempts?: pulumi.Input<number>;
-}
-
-const SECRET_PROVIDER_ARGS = ["accessKey", "secretKey", "securityToken"] as const;
 
 /** An explicit `ossencryption` provider: credentials and defaults of its own. */
 export class Provider extends pulumi.ProviderResource {
@@ -102,12 +83,12 @@ export class BucketEncryption extends pulumi.CustomResource {
   constructor(name: string, args: BucketEncryptionArgs, opts?: pulumi.CustomResourceOptions) {
     const declared = declareBucket(args.bucket, {
       name,
-      type: BUCKET_ENCRYPTION_TYPE,
+      type: BUCKET_ENCRYPTION.token,
       parent: opts?.parent,
       provider: PROVIDER_NAMES.plugin,
     });
     super(
-      BUCKET_ENCRYPTION_TYPE,
+      BUCKET_ENCRYPTION.token,
       name,
       { ...UNSET_PROPERTIES, ...args, bucket: declared.bucket },
       { ...opts, version: VERSION },

@@ -27,13 +27,8 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { nameOfUrn } from "../core/deploymentBuckets";
+import type { ResourceLog } from "../lifecycle/bucketEncryptionLifecycle";
 import type { Properties } from "./secrets";
-
-/** Messages to the user about one resource, through the engine's log. */
-export interface ResourceLog {
-  info(message: string): Promise<void>;
-  warn(message: string): Promise<void>;
-}
 
 /** One invalid input: the property (empty to print no value) and why. */
 export interface CheckFailure {

@@ -3,10 +3,7 @@
  * object carrying Pulumi's secret signature and the value. The plugin reveals them to work with
  * the values, and marks its outputs secret where their inputs were.
  */
-
-/** The key and value that mark an object as a secret (Pulumi's `specialSigKey` for secrets). */
-const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 /** Property values as the engine sends them: JSON-like, secrets wrapped. */
 export type Properties = Readonly<Record<string, unknown>>;
@@ -16,13 +13,13 @@ export function isSecret(value: unknown): value is { readonly value: unknown } {
   return (
     typeof value === "object" &&
     value !== null &&
-    (value as Record<string, unknown>)[SIGNATURE_KEY] === SECRET_SIGNATURE
+    (value as Record<string, unknown>)[specialSigKey] === specialSecretSig
   );
 }
 
 /** Wraps a value as a secret. */
 export function secret(value: unknown): Readonly<Record<string, unknown>> {
-  return { [SIGNATURE_KEY]: SECRET_SIGNATURE, value };
+  return { [specialSigKey]: specialSecretSig, value };
 }
 
 function revealValue(value: unknown): { value: unknown; hadSecret: boolean } {

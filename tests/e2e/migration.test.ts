@@ -36,7 +36,7 @@ interface Spec {
   bucket: string;
   sseAlgorithm: string;
   kmsMasterKeyId?: string;
-  frontEnd: "dynamic" | "plugin";
+  provider: "dynamic" | "plugin";
   retainOnDelete?: boolean;
   importId?: string;
   aliasTypes?: string[];
@@ -46,7 +46,7 @@ async function declare(...resources: Spec[]): Promise<void> {
   await test.stack.setConfig("resources", { value: JSON.stringify(resources) });
 }
 
-/** The BucketEncryption resources in the state, of either front-end, by type. */
+/** The BucketEncryption resources in the state, of either provider, by type. */
 async function resourcesByType(): Promise<Record<string, StateResource[]>> {
   return {
     [BUCKET_ENCRYPTION_TYPE]: await test.resourcesOfType(BUCKET_ENCRYPTION_TYPE),
@@ -56,7 +56,7 @@ async function resourcesByType(): Promise<Record<string, StateResource[]>> {
 
 /** Creates `logs` through the dynamic provider, and clears the emulator's counters. */
 async function upWithDynamicResource(): Promise<void> {
-  await declare({ ...LOGS, frontEnd: "dynamic" });
+  await declare({ ...LOGS, provider: "dynamic" });
   await test.stack.up({ onOutput: test.onOutput });
   expect(oss.bucket("logs")?.rule).toStrictEqual(RULE);
   oss.clearRequests();
@@ -111,7 +111,7 @@ afterEach(async () => {
 describe("moving a resource from the dynamic provider to the plugin", () => {
   it("with an alias of the dynamic type: one up, no call to OSS at all, the state rewritten", async () => {
     await upWithDynamicResource();
-    await declare({ ...LOGS, frontEnd: "plugin", aliasTypes: [BUCKET_ENCRYPTION_TYPE] });
+    await declare({ ...LOGS, provider: "plugin", aliasTypes: [BUCKET_ENCRYPTION_TYPE] });
     const moved = await test.stack.up({ onOutput: test.onOutput });
     // The update only drops the dynamic provider's __provider from the state.
     expect(moved.summary.resourceChanges).toStrictEqual({ same: 1, update: 1 });
@@ -122,10 +122,10 @@ describe("moving a resource from the dynamic provider to the plugin", () => {
 
   it("with retainOnDelete, then an import: reads only, and the rule never leaves", async () => {
     await upWithDynamicResource();
-    await declare({ ...LOGS, frontEnd: "dynamic", retainOnDelete: true });
+    await declare({ ...LOGS, provider: "dynamic", retainOnDelete: true });
     await test.stack.up({ onOutput: test.onOutput });
     expect(oss.counts()).toStrictEqual({});
-    await declare({ ...LOGS, frontEnd: "plugin", importId: "logs" });
+    await declare({ ...LOGS, provider: "plugin", importId: "logs" });
     const moved = await test.stack.up({ onOutput: test.onOutput });
     // The import adopts the rule; the update records the declared endpoint, with no call.
     expect(moved.summary.resourceChanges).toStrictEqual({
@@ -143,7 +143,7 @@ describe("moving a resource from the dynamic provider to the plugin", () => {
 
   it("by a plain swap: the dynamic delete sees the plugin resource declare the bucket, and leaves the rule", async () => {
     await upWithDynamicResource();
-    await declare({ ...LOGS, frontEnd: "plugin" });
+    await declare({ ...LOGS, provider: "plugin" });
     const moved = await test.stack.up({ onOutput: test.onOutput });
     expect(moved.summary.resourceChanges).toStrictEqual({ create: 1, delete: 1, same: 1 });
     // The plugin's create finds the rule it declares: nothing to write.
@@ -162,10 +162,10 @@ describe("moving a resource from the dynamic provider to the plugin", () => {
 
 describe("moving a resource from the plugin to the dynamic provider", () => {
   it("by a plain swap: the plugin's delete sees the dynamic resource declare the bucket, and leaves the rule", async () => {
-    await declare({ ...LOGS, frontEnd: "plugin" });
+    await declare({ ...LOGS, provider: "plugin" });
     await test.stack.up({ onOutput: test.onOutput });
     oss.clearRequests();
-    await declare({ ...LOGS, frontEnd: "dynamic" });
+    await declare({ ...LOGS, provider: "dynamic" });
     await test.stack.up({ onOutput: test.onOutput });
     expect([oss.counts(), oss.bucket("logs")?.rule]).toStrictEqual([
       { GetBucketEncryption: 1 },
@@ -199,7 +199,7 @@ describe("a swap between the providers under the engine's own flags, which come 
     "with %s, dynamic to plugin: the dynamic provider's delete leaves the rule and says so",
     async (_flags, flags) => {
       await upWithDynamicResource();
-      await declare({ ...LOGS, frontEnd: "plugin" });
+      await declare({ ...LOGS, provider: "plugin" });
       await test.stack.up({ onOutput: test.onOutput, ...flags(folder) });
       expect([oss.counts(), oss.bucket("logs")?.rule]).toStrictEqual([
         { GetBucketEncryption: 1 },
@@ -215,10 +215,10 @@ describe("a swap between the providers under the engine's own flags, which come 
   it.each(ENGINE_FLAGS)(
     "with %s, plugin to dynamic: the plugin's delete leaves the rule, and its log line reaches the CLI",
     async (_flags, flags) => {
-      await declare({ ...LOGS, frontEnd: "plugin" });
+      await declare({ ...LOGS, provider: "plugin" });
       await test.stack.up({ onOutput: test.onOutput, ...flags(folder) });
       oss.clearRequests();
-      await declare({ ...LOGS, frontEnd: "dynamic" });
+      await declare({ ...LOGS, provider: "dynamic" });
       test.output.length = 0;
       await test.stack.up({ onOutput: test.onOutput, ...flags(folder) });
       expect([oss.counts(), oss.bucket("logs")?.rule]).toStrictEqual([
@@ -231,10 +231,10 @@ describe("a swap between the providers under the engine's own flags, which come 
 });
 
 describe("a dynamic and a plugin resource on one bucket", () => {
-  it("fail at preview, before any request, naming both and their front-ends", async () => {
+  it("fail at preview, before any request, naming both and their providers", async () => {
     await declare(
-      { ...LOGS, name: "old", frontEnd: "dynamic" },
-      { ...LOGS, name: "new", frontEnd: "plugin" },
+      { ...LOGS, name: "old", provider: "dynamic" },
+      { ...LOGS, name: "new", provider: "plugin" },
     );
     const failure = await test.stack.preview({ onOutput: test.onOutput }).then(
       () => "no failure",

@@ -10,6 +10,7 @@ import { describePluginProgram } from "../support/pluginProgramSuite";
 import { createPluginStack, PROVIDER_SECRET } from "../support/pluginStacks";
 import {
   PLUGIN_BUCKET_ENCRYPTION_TYPE,
+  pluginEmulatorConfig,
   startEmulatorWithBuckets,
   type TestStack,
 } from "../support/pulumiStack";
@@ -81,4 +82,27 @@ describe("a YAML program that declares one bucket under two ossencryption provid
       expect(oss.counts().PutBucketEncryption ?? 0).toBeLessThanOrEqual(1);
     },
   );
+});
+
+describe("a YAML program that gives an algorithm the schema does not enumerate", () => {
+  it("fails the preview in YAML's own type check, naming the allowed values, with no OSS call", async () => {
+    const oss = await startEmulatorWithBuckets(["logs"]);
+    const test = await createPluginStack(
+      "tests/e2e/plugin-yaml-enum-program",
+      pluginEmulatorConfig(oss),
+      undefined,
+    );
+    try {
+      const failure = await test.stack.preview({ onOutput: test.onOutput }).then(
+        () => "no failure",
+        (error: unknown) => String(error),
+      );
+      expect(failure).toMatch(/DES/);
+      expect(failure).toMatch(/AES256.*KMS.*SM4/s);
+      expect(oss.counts()).toStrictEqual({});
+    } finally {
+      await oss.close();
+      test.cleanup();
+    }
+  });
 });

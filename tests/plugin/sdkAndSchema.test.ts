@@ -1,7 +1,8 @@
 /**
- * What the plugin ships besides its server: the committed Go SDK is exactly what the code
- * generator makes of the schema now (the CI check that keeps them in step), and the schema is
- * what `pulumi package get-schema` reads from the built plugin.
+ * What is made from the one definition of the resource and committed — the TypeScript types, the
+ * README's reference tables, the Go SDK — is exactly what `npm run generate` makes of it now (the
+ * CI check that keeps them in step), and the schema made from it is what `pulumi package
+ * get-schema` reads from the built plugin.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -28,7 +29,16 @@ function filesUnder(dir: string): Record<string, string> {
   );
 }
 
-it("the committed Go SDK equals a fresh generation from the schema (run npm run generate:go-sdk)", async () => {
+it("the committed TypeScript types and README tables equal a fresh generation from the definition (run npm run generate)", async () => {
+  const { stdout } = await run(
+    process.execPath,
+    [join(REPOSITORY, "dist/scripts/generate.js"), "--check"],
+    { cwd: REPOSITORY },
+  );
+  expect(stdout.trim()).toBe("Up to date: provider/resourceTypes.ts, README.md");
+});
+
+it("the committed Go SDK equals a fresh generation from the schema (run npm run generate)", async () => {
   const fresh = mkdtempSync(join(tmpdir(), "go-sdk-"));
   try {
     await generateGoSdk(fresh, () => undefined);
@@ -41,7 +51,7 @@ it("the committed Go SDK equals a fresh generation from the schema (run npm run 
   }
 });
 
-it("pulumi package get-schema reads the hand-written schema from the plugin, at the package's version", async () => {
+it("pulumi package get-schema reads the schema from the plugin, at the package's version, with its enumerations", async () => {
   const cli = requirePulumiCli();
   const home = mkdtempSync(join(tmpdir(), "pulumi-home-"));
   try {
@@ -54,14 +64,33 @@ it("pulumi package get-schema reads the hand-written schema from the plugin, at 
       ],
       { env: { ...process.env, PULUMI_HOME: home, PULUMI_SKIP_UPDATE_CHECK: "true" } },
     );
-    const schema = JSON.parse(stdout) as { name: string; version: string; resources: object };
+    const schema = JSON.parse(stdout) as {
+      name: string;
+      version: string;
+      resources: object;
+      types: Record<string, { enum?: unknown[] }>;
+    };
     const manifest = JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")) as {
       version: string;
     };
-    expect([schema.name, schema.version, Object.keys(schema.resources)]).toStrictEqual([
+    expect([
+      schema.name,
+      schema.version,
+      Object.keys(schema.resources),
+      Object.keys(schema.types)
+        .filter((token) => schema.types[token]?.enum !== undefined)
+        .sort(),
+    ]).toStrictEqual([
       "ossencryption",
       manifest.version,
       ["ossencryption:index:BucketEncryption"],
+      [
+        "ossencryption:index:KmsDataEncryption",
+        "ossencryption:index:OnDelete",
+        "ossencryption:index:OnExisting",
+        "ossencryption:index:SignatureVersion",
+        "ossencryption:index:SseAlgorithm",
+      ],
     ]);
   } finally {
     rmSync(home, { recursive: true, force: true });

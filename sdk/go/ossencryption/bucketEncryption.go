@@ -16,28 +16,28 @@ import (
 type BucketEncryption struct {
 	pulumi.CustomResourceState
 
-	// The bucket; also the resource id.
+	// The bucket: 3-63 lowercase letters, digits and hyphens. Changing it replaces the resource; the resource id is the bucket name.
 	Bucket pulumi.StringOutput `pulumi:"bucket"`
 	// The endpoint declared, as an origin.
 	Endpoint pulumi.StringPtrOutput `pulumi:"endpoint"`
 	// SM4 when OSS holds SM4 data encryption under KMS.
-	KmsDataEncryption pulumi.StringPtrOutput `pulumi:"kmsDataEncryption"`
+	KmsDataEncryption KmsDataEncryptionPtrOutput `pulumi:"kmsDataEncryption"`
 	// The KMS key id OSS holds; absent for the KMS-managed default key or a non-KMS rule.
 	KmsMasterKeyId pulumi.StringPtrOutput `pulumi:"kmsMasterKeyId"`
-	// Where the bucket's calls go: the region and endpoint recorded at create.
+	// Where the bucket's calls go: the region and endpoint recorded at create (absent in states written before it was recorded).
 	Location LocationPtrOutput `pulumi:"location"`
 	// What delete does.
-	OnDelete pulumi.StringOutput `pulumi:"onDelete"`
+	OnDelete OnDeleteOutput `pulumi:"onDelete"`
 	// What create did or would do with a rule it found.
-	OnExisting pulumi.StringOutput `pulumi:"onExisting"`
-	// The rule the bucket held when the resource was created; absent when it had none.
+	OnExisting OnExistingOutput `pulumi:"onExisting"`
+	// The rule the bucket held when the resource was created; absent when it had none. Always secret: it holds a key id read from OSS.
 	PriorRule EncryptionRulePtrOutput `pulumi:"priorRule"`
 	// The region declared, without the oss- prefix.
 	Region pulumi.StringPtrOutput `pulumi:"region"`
 	// The signature version in use.
-	SignatureVersion pulumi.StringOutput `pulumi:"signatureVersion"`
+	SignatureVersion SignatureVersionOutput `pulumi:"signatureVersion"`
 	// The algorithm OSS holds, upper case.
-	SseAlgorithm pulumi.StringOutput `pulumi:"sseAlgorithm"`
+	SseAlgorithm SseAlgorithmOutput `pulumi:"sseAlgorithm"`
 }
 
 // NewBucketEncryption registers a new resource with the given unique name, arguments, and options.
@@ -53,6 +53,10 @@ func NewBucketEncryption(ctx *pulumi.Context,
 	if args.SseAlgorithm == nil {
 		return nil, errors.New("invalid value for required argument 'SseAlgorithm'")
 	}
+	secrets := pulumi.AdditionalSecretOutputs([]string{
+		"priorRule",
+	})
+	opts = append(opts, secrets)
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource BucketEncryption
 	err := ctx.RegisterResource("ossencryption:index:BucketEncryption", name, args, &resource, opts...)
@@ -92,46 +96,46 @@ func BucketEncryptionExists(ctx *pulumi.Context,
 }
 
 type bucketEncryptionArgs struct {
-	// The bucket; changing it replaces the resource.
+	// The bucket: 3-63 lowercase letters, digits and hyphens. Changing it replaces the resource; the resource id is the bucket name.
 	Bucket string `pulumi:"bucket"`
-	// The OSS endpoint; default the provider's endpoint, then https://oss-<region>.aliyuncs.com.
+	// The OSS endpoint, http(s)://host[:port]; default: the plugin provider's endpoint, then https://oss-<region>.aliyuncs.com.
 	Endpoint *string `pulumi:"endpoint"`
-	// SM4 to encrypt data with SM4 under KMS (KMS only).
-	KmsDataEncryption *string `pulumi:"kmsDataEncryption"`
-	// The KMS customer master key id (KMS only); absent or empty uses the KMS-managed default key.
+	// SM4 to encrypt data with SM4 instead of AES256 under KMS (KMS only).
+	KmsDataEncryption *KmsDataEncryption `pulumi:"kmsDataEncryption"`
+	// The KMS customer master key id or ARN (KMS only); absent or "" uses the KMS-managed default key.
 	KmsMasterKeyId *string `pulumi:"kmsMasterKeyId"`
-	// On delete: remove the rule (default) or restore the rule found at create.
-	OnDelete *string `pulumi:"onDelete"`
-	// When the bucket already has a rule at create: overwrite it (default) or fail unless it matches.
-	OnExisting *string `pulumi:"onExisting"`
-	// The region id, e.g. cn-hangzhou; default the provider's region, then the environment.
+	// What delete does: remove the rule, or restore the rule found at create (remove when there was none) (default remove).
+	OnDelete *OnDelete `pulumi:"onDelete"`
+	// What create does when the bucket already has a rule: overwrite it (the rule found is kept as priorRule), or fail unless it equals the declared one (default overwrite).
+	OnExisting *OnExisting `pulumi:"onExisting"`
+	// The region id, e.g. cn-hangzhou (an oss- prefix is accepted); default: the provider's region (alicloud:region for the dynamic resource, ossencryption:region for the plugin's), then the environment.
 	Region *string `pulumi:"region"`
-	// v4 (default) or v1 for endpoints that only accept signature V1.
-	SignatureVersion *string `pulumi:"signatureVersion"`
-	// AES256, KMS or SM4, in any letter case (stored upper case).
-	SseAlgorithm string `pulumi:"sseAlgorithm"`
+	// The request signature version: v4, or v1 for endpoints that only accept V1 (default v4).
+	SignatureVersion *SignatureVersion `pulumi:"signatureVersion"`
+	// The default algorithm: AES256, KMS or SM4, in any letter case.
+	SseAlgorithm SseAlgorithm `pulumi:"sseAlgorithm"`
 }
 
 // The set of arguments for constructing a BucketEncryption resource.
 type BucketEncryptionArgs struct {
-	// The bucket; changing it replaces the resource.
+	// The bucket: 3-63 lowercase letters, digits and hyphens. Changing it replaces the resource; the resource id is the bucket name.
 	Bucket pulumi.StringInput
-	// The OSS endpoint; default the provider's endpoint, then https://oss-<region>.aliyuncs.com.
+	// The OSS endpoint, http(s)://host[:port]; default: the plugin provider's endpoint, then https://oss-<region>.aliyuncs.com.
 	Endpoint pulumi.StringPtrInput
-	// SM4 to encrypt data with SM4 under KMS (KMS only).
-	KmsDataEncryption pulumi.StringPtrInput
-	// The KMS customer master key id (KMS only); absent or empty uses the KMS-managed default key.
+	// SM4 to encrypt data with SM4 instead of AES256 under KMS (KMS only).
+	KmsDataEncryption KmsDataEncryptionPtrInput
+	// The KMS customer master key id or ARN (KMS only); absent or "" uses the KMS-managed default key.
 	KmsMasterKeyId pulumi.StringPtrInput
-	// On delete: remove the rule (default) or restore the rule found at create.
-	OnDelete pulumi.StringPtrInput
-	// When the bucket already has a rule at create: overwrite it (default) or fail unless it matches.
-	OnExisting pulumi.StringPtrInput
-	// The region id, e.g. cn-hangzhou; default the provider's region, then the environment.
+	// What delete does: remove the rule, or restore the rule found at create (remove when there was none) (default remove).
+	OnDelete OnDeletePtrInput
+	// What create does when the bucket already has a rule: overwrite it (the rule found is kept as priorRule), or fail unless it equals the declared one (default overwrite).
+	OnExisting OnExistingPtrInput
+	// The region id, e.g. cn-hangzhou (an oss- prefix is accepted); default: the provider's region (alicloud:region for the dynamic resource, ossencryption:region for the plugin's), then the environment.
 	Region pulumi.StringPtrInput
-	// v4 (default) or v1 for endpoints that only accept signature V1.
-	SignatureVersion pulumi.StringPtrInput
-	// AES256, KMS or SM4, in any letter case (stored upper case).
-	SseAlgorithm pulumi.StringInput
+	// The request signature version: v4, or v1 for endpoints that only accept V1 (default v4).
+	SignatureVersion SignatureVersionPtrInput
+	// The default algorithm: AES256, KMS or SM4, in any letter case.
+	SseAlgorithm SseAlgorithmInput
 }
 
 func (BucketEncryptionArgs) ElementType() reflect.Type {
@@ -171,7 +175,7 @@ func (o BucketEncryptionOutput) ToBucketEncryptionOutputWithContext(ctx context.
 	return o
 }
 
-// The bucket; also the resource id.
+// The bucket: 3-63 lowercase letters, digits and hyphens. Changing it replaces the resource; the resource id is the bucket name.
 func (o BucketEncryptionOutput) Bucket() pulumi.StringOutput {
 	return o.ApplyT(func(v *BucketEncryption) pulumi.StringOutput { return v.Bucket }).(pulumi.StringOutput)
 }
@@ -182,8 +186,8 @@ func (o BucketEncryptionOutput) Endpoint() pulumi.StringPtrOutput {
 }
 
 // SM4 when OSS holds SM4 data encryption under KMS.
-func (o BucketEncryptionOutput) KmsDataEncryption() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *BucketEncryption) pulumi.StringPtrOutput { return v.KmsDataEncryption }).(pulumi.StringPtrOutput)
+func (o BucketEncryptionOutput) KmsDataEncryption() KmsDataEncryptionPtrOutput {
+	return o.ApplyT(func(v *BucketEncryption) KmsDataEncryptionPtrOutput { return v.KmsDataEncryption }).(KmsDataEncryptionPtrOutput)
 }
 
 // The KMS key id OSS holds; absent for the KMS-managed default key or a non-KMS rule.
@@ -191,22 +195,22 @@ func (o BucketEncryptionOutput) KmsMasterKeyId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *BucketEncryption) pulumi.StringPtrOutput { return v.KmsMasterKeyId }).(pulumi.StringPtrOutput)
 }
 
-// Where the bucket's calls go: the region and endpoint recorded at create.
+// Where the bucket's calls go: the region and endpoint recorded at create (absent in states written before it was recorded).
 func (o BucketEncryptionOutput) Location() LocationPtrOutput {
 	return o.ApplyT(func(v *BucketEncryption) LocationPtrOutput { return v.Location }).(LocationPtrOutput)
 }
 
 // What delete does.
-func (o BucketEncryptionOutput) OnDelete() pulumi.StringOutput {
-	return o.ApplyT(func(v *BucketEncryption) pulumi.StringOutput { return v.OnDelete }).(pulumi.StringOutput)
+func (o BucketEncryptionOutput) OnDelete() OnDeleteOutput {
+	return o.ApplyT(func(v *BucketEncryption) OnDeleteOutput { return v.OnDelete }).(OnDeleteOutput)
 }
 
 // What create did or would do with a rule it found.
-func (o BucketEncryptionOutput) OnExisting() pulumi.StringOutput {
-	return o.ApplyT(func(v *BucketEncryption) pulumi.StringOutput { return v.OnExisting }).(pulumi.StringOutput)
+func (o BucketEncryptionOutput) OnExisting() OnExistingOutput {
+	return o.ApplyT(func(v *BucketEncryption) OnExistingOutput { return v.OnExisting }).(OnExistingOutput)
 }
 
-// The rule the bucket held when the resource was created; absent when it had none.
+// The rule the bucket held when the resource was created; absent when it had none. Always secret: it holds a key id read from OSS.
 func (o BucketEncryptionOutput) PriorRule() EncryptionRulePtrOutput {
 	return o.ApplyT(func(v *BucketEncryption) EncryptionRulePtrOutput { return v.PriorRule }).(EncryptionRulePtrOutput)
 }
@@ -217,13 +221,13 @@ func (o BucketEncryptionOutput) Region() pulumi.StringPtrOutput {
 }
 
 // The signature version in use.
-func (o BucketEncryptionOutput) SignatureVersion() pulumi.StringOutput {
-	return o.ApplyT(func(v *BucketEncryption) pulumi.StringOutput { return v.SignatureVersion }).(pulumi.StringOutput)
+func (o BucketEncryptionOutput) SignatureVersion() SignatureVersionOutput {
+	return o.ApplyT(func(v *BucketEncryption) SignatureVersionOutput { return v.SignatureVersion }).(SignatureVersionOutput)
 }
 
 // The algorithm OSS holds, upper case.
-func (o BucketEncryptionOutput) SseAlgorithm() pulumi.StringOutput {
-	return o.ApplyT(func(v *BucketEncryption) pulumi.StringOutput { return v.SseAlgorithm }).(pulumi.StringOutput)
+func (o BucketEncryptionOutput) SseAlgorithm() SseAlgorithmOutput {
+	return o.ApplyT(func(v *BucketEncryption) SseAlgorithmOutput { return v.SseAlgorithm }).(SseAlgorithmOutput)
 }
 
 func init() {

@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The ossencryption provider: credentials, default location and patience for OSS calls.
+// The ossencryption provider: credentials, default location and patience for OSS calls. An explicit provider's argument left out falls back to the environment; the stack config ossencryption:* configures the default provider.
 type Provider struct {
 	pulumi.ProviderResourceState
 }
@@ -44,11 +44,11 @@ func NewProvider(ctx *pulumi.Context,
 type providerArgs struct {
 	// The AccessKey id; else the environment ALIBABA_CLOUD_ACCESS_KEY_ID or ALICLOUD_ACCESS_KEY.
 	AccessKey *string `pulumi:"accessKey"`
-	// The OSS endpoint of resources that declare none, e.g. http://127.0.0.1:9000.
+	// The OSS endpoint of resources that declare none, e.g. http://127.0.0.1:9000; else https://oss-<region>.aliyuncs.com.
 	Endpoint *string `pulumi:"endpoint"`
 	// How many attempts an operation may make (1 to 20; default 8).
 	MaxAttempts *int `pulumi:"maxAttempts"`
-	// The region of resources that declare none, e.g. cn-hangzhou.
+	// The region of resources that declare none, e.g. cn-hangzhou; else the environment ALIBABA_CLOUD_REGION or ALICLOUD_REGION.
 	Region *string `pulumi:"region"`
 	// How long one request may take, in milliseconds (100 to 300000; default 10000).
 	RequestTimeoutMs *int `pulumi:"requestTimeoutMs"`
@@ -64,11 +64,11 @@ type providerArgs struct {
 type ProviderArgs struct {
 	// The AccessKey id; else the environment ALIBABA_CLOUD_ACCESS_KEY_ID or ALICLOUD_ACCESS_KEY.
 	AccessKey pulumi.StringPtrInput
-	// The OSS endpoint of resources that declare none, e.g. http://127.0.0.1:9000.
+	// The OSS endpoint of resources that declare none, e.g. http://127.0.0.1:9000; else https://oss-<region>.aliyuncs.com.
 	Endpoint pulumi.StringPtrInput
 	// How many attempts an operation may make (1 to 20; default 8).
 	MaxAttempts pulumi.IntPtrInput
-	// The region of resources that declare none, e.g. cn-hangzhou.
+	// The region of resources that declare none, e.g. cn-hangzhou; else the environment ALIBABA_CLOUD_REGION or ALICLOUD_REGION.
 	Region pulumi.StringPtrInput
 	// How long one request may take, in milliseconds (100 to 300000; default 10000).
 	RequestTimeoutMs pulumi.IntPtrInput

@@ -15,12 +15,12 @@ var _ = internal.GetEnvOrDefault
 
 // A bucket's default encryption rule.
 type EncryptionRule struct {
-	// SM4 when data is encrypted with SM4 under KMS.
-	KmsDataEncryption *string `pulumi:"kmsDataEncryption"`
+	// SM4 data encryption under KMS (KMS only); absent means AES256.
+	KmsDataEncryption *KmsDataEncryption `pulumi:"kmsDataEncryption"`
 	// The KMS customer master key (KMS only); absent means the KMS-managed default key.
 	KmsMasterKeyId *string `pulumi:"kmsMasterKeyId"`
-	// AES256, KMS or SM4.
-	SseAlgorithm string `pulumi:"sseAlgorithm"`
+	// The default algorithm for objects uploaded without encryption headers.
+	SseAlgorithm SseAlgorithm `pulumi:"sseAlgorithm"`
 }
 
 // A bucket's default encryption rule.
@@ -38,9 +38,9 @@ func (o EncryptionRuleOutput) ToEncryptionRuleOutputWithContext(ctx context.Cont
 	return o
 }
 
-// SM4 when data is encrypted with SM4 under KMS.
-func (o EncryptionRuleOutput) KmsDataEncryption() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v EncryptionRule) *string { return v.KmsDataEncryption }).(pulumi.StringPtrOutput)
+// SM4 data encryption under KMS (KMS only); absent means AES256.
+func (o EncryptionRuleOutput) KmsDataEncryption() KmsDataEncryptionPtrOutput {
+	return o.ApplyT(func(v EncryptionRule) *KmsDataEncryption { return v.KmsDataEncryption }).(KmsDataEncryptionPtrOutput)
 }
 
 // The KMS customer master key (KMS only); absent means the KMS-managed default key.
@@ -48,9 +48,9 @@ func (o EncryptionRuleOutput) KmsMasterKeyId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v EncryptionRule) *string { return v.KmsMasterKeyId }).(pulumi.StringPtrOutput)
 }
 
-// AES256, KMS or SM4.
-func (o EncryptionRuleOutput) SseAlgorithm() pulumi.StringOutput {
-	return o.ApplyT(func(v EncryptionRule) string { return v.SseAlgorithm }).(pulumi.StringOutput)
+// The default algorithm for objects uploaded without encryption headers.
+func (o EncryptionRuleOutput) SseAlgorithm() SseAlgorithmOutput {
+	return o.ApplyT(func(v EncryptionRule) SseAlgorithm { return v.SseAlgorithm }).(SseAlgorithmOutput)
 }
 
 type EncryptionRulePtrOutput struct{ *pulumi.OutputState }
@@ -77,14 +77,14 @@ func (o EncryptionRulePtrOutput) Elem() EncryptionRuleOutput {
 	}).(EncryptionRuleOutput)
 }
 
-// SM4 when data is encrypted with SM4 under KMS.
-func (o EncryptionRulePtrOutput) KmsDataEncryption() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *EncryptionRule) *string {
+// SM4 data encryption under KMS (KMS only); absent means AES256.
+func (o EncryptionRulePtrOutput) KmsDataEncryption() KmsDataEncryptionPtrOutput {
+	return o.ApplyT(func(v *EncryptionRule) *KmsDataEncryption {
 		if v == nil {
 			return nil
 		}
 		return v.KmsDataEncryption
-	}).(pulumi.StringPtrOutput)
+	}).(KmsDataEncryptionPtrOutput)
 }
 
 // The KMS customer master key (KMS only); absent means the KMS-managed default key.
@@ -97,21 +97,21 @@ func (o EncryptionRulePtrOutput) KmsMasterKeyId() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// AES256, KMS or SM4.
-func (o EncryptionRulePtrOutput) SseAlgorithm() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *EncryptionRule) *string {
+// The default algorithm for objects uploaded without encryption headers.
+func (o EncryptionRulePtrOutput) SseAlgorithm() SseAlgorithmPtrOutput {
+	return o.ApplyT(func(v *EncryptionRule) *SseAlgorithm {
 		if v == nil {
 			return nil
 		}
 		return &v.SseAlgorithm
-	}).(pulumi.StringPtrOutput)
+	}).(SseAlgorithmPtrOutput)
 }
 
 // Where a bucket's calls go: recorded at create, so that config changes do not move them.
 type Location struct {
-	// The endpoint origin.
+	// The endpoint origin, e.g. https://oss-cn-hangzhou.aliyuncs.com.
 	Endpoint string `pulumi:"endpoint"`
-	// The region id, e.g. cn-hangzhou.
+	// The region id without the oss- prefix, e.g. cn-hangzhou.
 	Region string `pulumi:"region"`
 }
 
@@ -130,12 +130,12 @@ func (o LocationOutput) ToLocationOutputWithContext(ctx context.Context) Locatio
 	return o
 }
 
-// The endpoint origin.
+// The endpoint origin, e.g. https://oss-cn-hangzhou.aliyuncs.com.
 func (o LocationOutput) Endpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v Location) string { return v.Endpoint }).(pulumi.StringOutput)
 }
 
-// The region id, e.g. cn-hangzhou.
+// The region id without the oss- prefix, e.g. cn-hangzhou.
 func (o LocationOutput) Region() pulumi.StringOutput {
 	return o.ApplyT(func(v Location) string { return v.Region }).(pulumi.StringOutput)
 }
@@ -164,7 +164,7 @@ func (o LocationPtrOutput) Elem() LocationOutput {
 	}).(LocationOutput)
 }
 
-// The endpoint origin.
+// The endpoint origin, e.g. https://oss-cn-hangzhou.aliyuncs.com.
 func (o LocationPtrOutput) Endpoint() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Location) *string {
 		if v == nil {
@@ -174,7 +174,7 @@ func (o LocationPtrOutput) Endpoint() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// The region id, e.g. cn-hangzhou.
+// The region id without the oss- prefix, e.g. cn-hangzhou.
 func (o LocationPtrOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Location) *string {
 		if v == nil {

@@ -25,13 +25,13 @@ func main() {
 		for _, spec := range specs {
 			args := &ossencryption.BucketEncryptionArgs{
 				Bucket:       pulumi.String(spec.Bucket),
-				SseAlgorithm: pulumi.String(spec.SseAlgorithm),
+				SseAlgorithm: ossencryption.SseAlgorithm(spec.SseAlgorithm),
 			}
 			if spec.KmsMasterKeyID != nil {
 				args.KmsMasterKeyId = pulumi.StringPtr(*spec.KmsMasterKeyID)
 			}
 			if spec.KmsDataEncryption != nil {
-				args.KmsDataEncryption = pulumi.StringPtr(*spec.KmsDataEncryption)
+				args.KmsDataEncryption = ossencryption.KmsDataEncryptionPtr(*spec.KmsDataEncryption)
 			}
 			resource, err := ossencryption.NewBucketEncryption(ctx, spec.Name, args)
 			if err != nil {

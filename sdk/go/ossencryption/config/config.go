@@ -16,7 +16,7 @@ func GetAccessKey(ctx *pulumi.Context) string {
 	return config.Get(ctx, "ossencryption:accessKey")
 }
 
-// The OSS endpoint of resources that declare none, e.g. http://127.0.0.1:9000; default https://oss-<region>.aliyuncs.com.
+// The OSS endpoint of resources that declare none, e.g. http://127.0.0.1:9000; else https://oss-<region>.aliyuncs.com.
 func GetEndpoint(ctx *pulumi.Context) string {
 	return config.Get(ctx, "ossencryption:endpoint")
 }
