@@ -140,17 +140,17 @@ describe("the schema and the TypeScript types and classes", () => {
 
   it("register the resource's inputs under the schema's names, and list every output, with the schema's secrets", async () => {
     const { BucketEncryption } = pluginClasses();
-    new BucketEncryption("agreement", {
-      bucket: "agreement",
-      sseAlgorithm: "KMS",
-      kmsMasterKeyId: "key-1",
-      kmsDataEncryption: "SM4",
-      region: "cn-hangzhou",
-      endpoint: "http://127.0.0.1:9000",
-      signatureVersion: "v1",
-      onExisting: "fail",
-      onDelete: "restore",
-    });
+    // Every input the schema names, given: the class passes what it is given to the engine.
+    const args = Object.fromEntries(
+      Object.entries(resource?.inputProperties ?? {}).map(([name, property]) => [
+        name,
+        property.$ref === undefined
+          ? `${name}-value`
+          : schema.types[`ossencryption:index:${property.$ref.slice(TOKEN_PREFIX.length)}`]
+              ?.enum?.[0]?.value,
+      ]),
+    );
+    new BucketEncryption("agreement", args as unknown as types.BucketEncryptionArgs);
     expect(Object.keys(await registered("agreement")).sort()).toStrictEqual(
       Object.keys(resource?.inputProperties ?? {}).sort(),
     );
