@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { type FaultPlan, statusOfCode } from "./faults";
 import type { RequestJournal } from "./journal";
-import type { OssResponse } from "./operations";
+import type { OssResponse } from "./context";
 import type { EmulatorState } from "./state";
 
 const faultSchema = z.discriminatedUnion("kind", [

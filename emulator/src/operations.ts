@@ -2,26 +2,36 @@
  * The OSS operations the emulator serves: which one a request is, how its body is read, and what
  * each one does to the state and answers, following the wire contract and OSS's API reference.
  */
-import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
-import type { Address } from "./addressing";
-import type { EmulatorCredential } from "./auth";
-import { CAUSE_EC, MESSAGES, OssError } from "./ossError";
-import type { Headers, QueryParameters } from "./signing";
 import {
-  type Algorithm,
-  ALGORITHMS,
-  type EmulatorState,
-  type ObjectEncryption,
-  type StoredBucket,
-  type StoredObject,
-  type StoredRule,
-} from "./state";
-import type { ObjectUpload } from "./storage";
+  checkContentMd5,
+  encoderFor,
+  etagOf,
+  existingBucket,
+  existingObject,
+  type Handler,
+  maxKeys,
+  md5Of,
+  type OssRequest,
+  owner,
+  parseBody,
+  queryValue,
+  singleText,
+  accountOf,
+  xml,
+} from "./context";
+import {
+  encryptionHeaders,
+  invalidAlgorithm,
+  isAlgorithm,
+  objectEncryption,
+  SSE_DATA_HEADER,
+  SSE_HEADER,
+} from "./objectHeaders";
+import { CAUSE_EC, MESSAGES, OssError } from "./ossError";
+import type { StoredBucket, StoredObject, StoredRule } from "./state";
 import {
   childrenNamed,
   MalformedXmlError,
-  parseXml,
   type XmlElement,
   xmlDocument,
   type XmlFields,
@@ -53,48 +63,11 @@ export const OPERATIONS = [
 /** An OSS operation the emulator serves. */
 export type OperationName = (typeof OPERATIONS)[number];
 
-/** A request as the operations see it; its body is read through the context. */
-export interface OssRequest {
-  readonly method: string;
-  /** Header names lower case. */
-  readonly headers: Headers;
-  readonly address: Address;
-  readonly query: QueryParameters;
-}
-
-/** An answer before the server adds its common headers. */
-export interface OssResponse {
-  readonly status: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** The body; a stream is sent as it is read (an object's bytes). */
-  readonly body?: string | Buffer | Readable;
-}
-
-/** What a handler gets: the request, the state, the caller, the region, and its body readers. */
-export interface OperationContext {
-  readonly request: OssRequest;
-  readonly state: EmulatorState;
-  readonly caller: EmulatorCredential;
-  /** The region the request was addressed to (the Host's, else the emulator's). */
-  readonly region: string;
-  /** The body as text, within the XML size limit. */
-  readXmlBody(): Promise<string>;
-  /** Receives the body as an object's bytes, within the object size limit. */
-  receiveObject(): Promise<ObjectUpload>;
-}
-
-/** What an operation does; it reads the request body, if it takes one, through the context. */
-type Handler = (context: OperationContext) => OssResponse | Promise<OssResponse>;
-
 /** The region an emulator serves unless told otherwise. */
 export const DEFAULT_REGION = "cn-hangzhou";
 
 /** Bucket names: 3-63 lowercase letters, digits and hyphens, alphanumeric at both ends. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-
-const SSE_HEADER = "x-oss-server-side-encryption";
-const SSE_DATA_HEADER = "x-oss-server-side-data-encryption";
-const SSE_KEY_HEADER = "x-oss-server-side-encryption-key-id";
 
 /** The query parameters of the list operations; any other query names a subresource. */
 const LIST_PARAMETERS: ReadonlySet<string> = new Set([
@@ -174,77 +147,6 @@ export function identifyOperation(request: Omit<OssRequest, "headers">): Operati
       return names.length === 0 ? "DeleteBucket" : undefined;
     default:
       return undefined;
-  }
-}
-
-function noSuchBucket(name: string): OssError {
-  return new OssError(404, "NoSuchBucket", MESSAGES.NoSuchBucket, { BucketName: name });
-}
-
-/** The bucket a request addresses; it must exist and belong to the caller's account. */
-function existingBucket(context: OperationContext): StoredBucket {
-  const name = context.request.address.bucket ?? "";
-  const bucket = context.state.bucket(name);
-  if (bucket === undefined) {
-    throw noSuchBucket(name);
-  }
-  if (bucket.owner !== accountOf(context.caller)) {
-    throw new OssError(403, "AccessDenied", MESSAGES.AccessDenied);
-  }
-  return bucket;
-}
-
-/** The account a key belongs to: keys with the same account see the same buckets. */
-export function accountOf(credential: EmulatorCredential): string {
-  return credential.account ?? "default";
-}
-
-/** Checks a body's Content-MD5, when the request sent one. */
-function checkContentMd5(request: OssRequest, md5: Buffer): void {
-  const sent = request.headers["content-md5"];
-  if (sent !== undefined && sent !== md5.toString("base64")) {
-    throw new OssError(400, "InvalidDigest", MESSAGES.InvalidDigest, { "Content-MD5": sent });
-  }
-}
-
-function md5Of(text: string): Buffer {
-  return createHash("md5").update(text).digest();
-}
-
-function invalidAlgorithm(): OssError {
-  return new OssError(
-    400,
-    "InvalidEncryptionAlgorithmError",
-    MESSAGES.InvalidEncryptionAlgorithmError,
-  );
-}
-
-function malformedXml(): OssError {
-  return new OssError(400, "MalformedXML", MESSAGES.MalformedXML);
-}
-
-function isAlgorithm(value: string): value is Algorithm {
-  return (ALGORITHMS as readonly string[]).includes(value);
-}
-
-/** The single text child `name` of `parent`; absent gives undefined, more than one is malformed. */
-function singleText(parent: XmlElement, name: string): string | undefined {
-  const found = childrenNamed(parent, name);
-  if (found.length > 1 || found.some((element) => element.children.length > 0)) {
-    throw new MalformedXmlError(`${name} must appear at most once, as text`);
-  }
-  return found[0]?.text.trim();
-}
-
-/** Parses a body, answering MalformedXML for anything that is not well-formed or as expected. */
-function parseBody<T>(body: string, read: (root: XmlElement) => T): T {
-  try {
-    return read(parseXml(body));
-  } catch (error) {
-    if (error instanceof MalformedXmlError) {
-      throw malformedXml();
-    }
-    throw error;
   }
 }
 
@@ -337,12 +239,6 @@ function ruleFields(rule: StoredRule): XmlFields {
   };
 }
 
-const xml = (text: string): OssResponse => ({
-  status: 200,
-  headers: { "content-type": "application/xml" },
-  body: text,
-});
-
 function bucketSummary(bucket: StoredBucket): XmlFields {
   return {
     CreationDate: bucket.createdAt.toISOString(),
@@ -353,42 +249,6 @@ function bucketSummary(bucket: StoredBucket): XmlFields {
     Region: bucket.region,
     StorageClass: "Standard",
   };
-}
-
-function owner(account: string): XmlFields {
-  return { ID: account, DisplayName: account };
-}
-
-/** A query parameter's value, or undefined when absent. */
-function queryValue(request: OssRequest, name: string): string | undefined {
-  return request.query.find(([key]) => key === name)?.[1];
-}
-
-/**
- * The `max-keys` (or `max-uploads`) of a list request: 1 to 1000, default 100 (1000 for buckets).
- *
- * @throws OssError 400 InvalidArgument for a value out of range.
- */
-function maxKeys(request: OssRequest, name: string, fallback: number): number {
-  const text = queryValue(request, name);
-  if (text === undefined || text === "") {
-    return fallback;
-  }
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= 1 && value <= 1_000)) {
-    throw new OssError(400, "InvalidArgument", `${name} must be from 1 to 1000.`, {
-      ArgumentName: name,
-      ArgumentValue: text,
-    });
-  }
-  return value;
-}
-
-/** Writes names as the request's `encoding-type` asks: `url` percent-encodes them. */
-function encoderFor(request: OssRequest): (text: string) => string {
-  return queryValue(request, "encoding-type") === "url"
-    ? (text) => encodeURIComponent(text)
-    : (text) => text;
 }
 
 /** One page of a bucket's keys: objects and common prefixes, in key order. */
@@ -442,10 +302,6 @@ function listOptions(request: OssRequest, afterParameter: string) {
   };
 }
 
-function etagOf(object: StoredObject): string {
-  return `"${object.etag.toUpperCase()}"`;
-}
-
 function objectSummary(
   object: StoredObject,
   encode: (text: string) => string,
@@ -460,81 +316,6 @@ function objectSummary(
     StorageClass: "Standard",
     Owner: account === undefined ? undefined : owner(account),
   };
-}
-
-/** The encryption an object gets: its own headers, else the bucket's rule, else none. */
-function objectEncryption(request: OssRequest, bucket: StoredBucket): ObjectEncryption | undefined {
-  const algorithm = request.headers[SSE_HEADER];
-  const dataEncryption = request.headers[SSE_DATA_HEADER];
-  const keyId = request.headers[SSE_KEY_HEADER];
-  if (algorithm === undefined) {
-    if (dataEncryption !== undefined || keyId !== undefined) {
-      throw new OssError(
-        400,
-        "InvalidArgument",
-        `${SSE_DATA_HEADER} and ${SSE_KEY_HEADER} need ${SSE_HEADER}: KMS.`,
-      );
-    }
-    const rule = bucket.rule;
-    return rule === undefined
-      ? undefined
-      : rule.sseAlgorithm === "KMS"
-        ? {
-            algorithm: "KMS",
-            keyId: rule.kmsMasterKeyId ?? bucket.defaultKmsKeyId,
-            ...(rule.kmsDataEncryption === undefined
-              ? {}
-              : { dataEncryption: rule.kmsDataEncryption }),
-          }
-        : { algorithm: rule.sseAlgorithm };
-  }
-  if (!isAlgorithm(algorithm)) {
-    throw invalidAlgorithm();
-  }
-  if (algorithm !== "KMS") {
-    if (dataEncryption !== undefined || keyId !== undefined) {
-      throw new OssError(
-        400,
-        "InvalidArgument",
-        `${SSE_DATA_HEADER} and ${SSE_KEY_HEADER} apply only with KMS.`,
-      );
-    }
-    return { algorithm };
-  }
-  if (dataEncryption !== undefined && dataEncryption !== "SM4") {
-    throw new OssError(400, "InvalidArgument", `${SSE_DATA_HEADER} only supports SM4.`, {
-      ArgumentName: SSE_DATA_HEADER,
-      ArgumentValue: dataEncryption,
-    });
-  }
-  return {
-    algorithm: "KMS",
-    keyId: keyId ?? bucket.defaultKmsKeyId,
-    ...(dataEncryption === "SM4" ? { dataEncryption: "SM4" as const } : {}),
-  };
-}
-
-function encryptionHeaders(encryption: ObjectEncryption | undefined): Record<string, string> {
-  if (encryption === undefined) {
-    return {};
-  }
-  return {
-    [SSE_HEADER]: encryption.algorithm,
-    ...(encryption.keyId === undefined ? {} : { [SSE_KEY_HEADER]: encryption.keyId }),
-    ...(encryption.dataEncryption === undefined
-      ? {}
-      : { [SSE_DATA_HEADER]: encryption.dataEncryption }),
-  };
-}
-
-function existingObject(context: OperationContext): { bucket: StoredBucket; object: StoredObject } {
-  const bucket = existingBucket(context);
-  const key = context.request.address.key ?? "";
-  const object = bucket.objects.get(key);
-  if (object === undefined) {
-    throw new OssError(404, "NoSuchKey", MESSAGES.NoSuchKey, { Key: key });
-  }
-  return { bucket, object };
 }
 
 function objectHeaders(object: StoredObject): Record<string, string> {
@@ -814,7 +595,7 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
   PutObject: async (context) => {
     const bucket = existingBucket(context);
     const { request } = context;
-    const encryption = objectEncryption(request, bucket);
+    const encryption = objectEncryption(request.headers, bucket);
     const upload = await context.receiveObject();
     const md5 = upload.digest();
     try {
