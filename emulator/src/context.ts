@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Address } from "./addressing";
 import type { EmulatorCredential } from "./auth";
+import { COPY_SOURCE_HEADER, copySourceOf } from "./objectHeaders";
 import { MESSAGES, OssError } from "./ossError";
 import type { Headers, QueryParameters } from "./signing";
 import type { EmulatorState, StoredBucket, StoredObject } from "./state";
@@ -96,6 +97,33 @@ export function existingObject(context: OperationContext): {
   return { bucket, object };
 }
 
+/**
+ * The object a copy reads (`x-oss-copy-source`), in a bucket of the caller's account. Versioning
+ * keeps no versions here: every object is its one version, `null`.
+ *
+ * @throws OssError 400 InvalidArgument for a malformed source (with `ec`, where the operation has
+ *   its own), 404 NoSuchBucket, NoSuchKey or NoSuchVersion, 403 AccessDenied for another
+ *   account's bucket.
+ */
+export function copySourceObject(
+  context: OperationContext,
+  ec?: string,
+): { bucket: StoredBucket; object: StoredObject } {
+  const source = copySourceOf(context.request.headers[COPY_SOURCE_HEADER] ?? "", ec);
+  const bucket = callersBucket(context, source.bucket);
+  const object = bucket.objects.get(source.key);
+  if (object === undefined) {
+    throw noSuchKey(source.key);
+  }
+  if (source.versionId !== undefined && source.versionId !== "null") {
+    throw new OssError(404, "NoSuchVersion", MESSAGES.NoSuchVersion, {
+      Key: source.key,
+      VersionId: source.versionId,
+    });
+  }
+  return { bucket, object };
+}
+
 /** Checks a body's Content-MD5, when the request sent one. */
 export function checkContentMd5(request: OssRequest, md5: Buffer): void {
   const sent = request.headers["content-md5"];
@@ -135,9 +163,13 @@ export function parseBody<T>(body: string, read: (root: XmlElement) => T): T {
   }
 }
 
-/** A 200 answer with an XML body. */
-export function xml(text: string): OssResponse {
-  return { status: 200, headers: { "content-type": "application/xml" }, body: text };
+/** A 200 answer with an XML body, and `headers` besides. */
+export function xml(text: string, headers: Readonly<Record<string, string>> = {}): OssResponse {
+  return {
+    status: 200,
+    headers: { "content-type": "application/xml", ...headers },
+    body: text,
+  };
 }
 
 /** The `<Owner>` elements of an account. */

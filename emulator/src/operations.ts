@@ -3,7 +3,9 @@
  * each one does to the state and answers, following the wire contract and OSS's API reference.
  */
 import {
+  accountOf,
   checkContentMd5,
+  copySourceObject,
   encoderFor,
   etagOf,
   existingBucket,
@@ -16,19 +18,27 @@ import {
   parseBody,
   queryValue,
   singleText,
-  accountOf,
   xml,
 } from "./context";
+import { MULTIPART_HANDLERS, MULTIPART_OPERATIONS } from "./multipart";
 import {
+  checkConditions,
+  COPY_CONDITIONS,
+  COPY_SOURCE_HEADER,
   encryptionHeaders,
   invalidAlgorithm,
   isAlgorithm,
-  objectEncryption,
+  OBJECT_ACL_HEADER,
+  objectAclOf,
+  objectSettingsOf,
+  READ_CONDITIONS,
+  requestedRange,
   SSE_DATA_HEADER,
   SSE_HEADER,
+  userMetadataHeaders,
 } from "./objectHeaders";
 import { CAUSE_EC, MESSAGES, OssError } from "./ossError";
-import type { StoredBucket, StoredObject, StoredRule } from "./state";
+import type { StoredBucket, StoredObject, StoredRule, VersioningStatus } from "./state";
 import {
   childrenNamed,
   MalformedXmlError,
@@ -47,17 +57,21 @@ export const OPERATIONS = [
   "ListObjects",
   "ListObjectsV2",
   "ListObjectVersions",
-  "ListMultipartUploads",
   "DeleteMultipleObjects",
   "PutBucketEncryption",
   "GetBucketEncryption",
   "DeleteBucketEncryption",
+  "PutBucketVersioning",
+  "GetBucketVersioning",
   "PutObject",
+  "CopyObject",
   "GetObject",
   "HeadObject",
   "GetObjectMeta",
+  "PutObjectACL",
   "GetObjectACL",
   "DeleteObject",
+  ...MULTIPART_OPERATIONS,
 ] as const;
 
 /** An OSS operation the emulator serves. */
@@ -98,12 +112,20 @@ const BUCKET_SUBRESOURCES: Readonly<Record<string, Readonly<Record<string, Opera
   delete: { POST: "DeleteMultipleObjects" },
   uploads: { GET: "ListMultipartUploads" },
   versions: { GET: "ListObjectVersions" },
+  versioning: { PUT: "PutBucketVersioning", GET: "GetBucketVersioning" },
 };
 
 /** The object subresources served, with the operation each method calls. */
 const OBJECT_SUBRESOURCES: Readonly<Record<string, Readonly<Record<string, OperationName>>>> = {
   objectMeta: { HEAD: "GetObjectMeta" },
-  acl: { GET: "GetObjectACL" },
+  acl: { PUT: "PutObjectACL", GET: "GetObjectACL" },
+};
+
+/** The operations on an upload in progress (`?uploadId=`), by method. */
+const UPLOAD_OPERATIONS: Readonly<Record<string, OperationName>> = {
+  POST: "CompleteMultipartUpload",
+  DELETE: "AbortMultipartUpload",
+  GET: "ListParts",
 };
 
 const OBJECT_OPERATIONS: Readonly<Record<string, OperationName>> = {
@@ -113,8 +135,11 @@ const OBJECT_OPERATIONS: Readonly<Record<string, OperationName>> = {
   DELETE: "DeleteObject",
 };
 
-/** The OSS operation a request calls, or undefined for one the emulator does not serve. */
-export function identifyOperation(request: Omit<OssRequest, "headers">): OperationName | undefined {
+/**
+ * The OSS operation a request calls, or undefined for one the emulator does not serve. A PUT
+ * with `x-oss-copy-source` copies (CopyObject, UploadPartCopy) instead of taking a body.
+ */
+export function identifyOperation(request: OssRequest): OperationName | undefined {
   const { method, address, query } = request;
   const names = query.map(([name]) => name);
   if (address.bucket === undefined) {
@@ -123,11 +148,7 @@ export function identifyOperation(request: Omit<OssRequest, "headers">): Operati
       : undefined;
   }
   if (address.key !== undefined) {
-    const subresource = names.find((name) => name in OBJECT_SUBRESOURCES);
-    if (subresource !== undefined) {
-      return OBJECT_SUBRESOURCES[subresource]?.[method];
-    }
-    return names.length === 0 ? OBJECT_OPERATIONS[method] : undefined;
+    return objectOperation(method, names, request.headers[COPY_SOURCE_HEADER] !== undefined);
   }
   const subresource = names.find((name) => name in BUCKET_SUBRESOURCES);
   if (subresource !== undefined) {
@@ -148,6 +169,31 @@ export function identifyOperation(request: Omit<OssRequest, "headers">): Operati
     default:
       return undefined;
   }
+}
+
+/** The operation of a request that addresses an object, with query parameters `names`. */
+function objectOperation(
+  method: string,
+  names: readonly string[],
+  copying: boolean,
+): OperationName | undefined {
+  if (names.includes("uploads")) {
+    return method === "POST" ? "InitiateMultipartUpload" : undefined;
+  }
+  if (names.includes("uploadId")) {
+    if (method === "PUT") {
+      return !names.includes("partNumber") ? undefined : copying ? "UploadPartCopy" : "UploadPart";
+    }
+    return UPLOAD_OPERATIONS[method];
+  }
+  const subresource = names.find((name) => name in OBJECT_SUBRESOURCES);
+  if (subresource !== undefined) {
+    return OBJECT_SUBRESOURCES[subresource]?.[method];
+  }
+  if (names.length > 0) {
+    return undefined;
+  }
+  return method === "PUT" && copying ? "CopyObject" : OBJECT_OPERATIONS[method];
 }
 
 /** Reads a PutBucketEncryption body into the rule OSS stores, or the error OSS answers. */
@@ -311,22 +357,55 @@ function objectSummary(
     Key: encode(object.key),
     LastModified: object.lastModified.toISOString(),
     ETag: etagOf(object),
-    Type: "Normal",
+    Type: object.type,
     Size: object.size,
     StorageClass: "Standard",
     Owner: account === undefined ? undefined : owner(account),
   };
 }
 
+/** The headers GetObject and HeadObject answer for an object. */
 function objectHeaders(object: StoredObject): Record<string, string> {
   return {
     "content-type": object.contentType,
+    "content-length": String(object.size),
+    "accept-ranges": "bytes",
     etag: etagOf(object),
     "last-modified": object.lastModified.toUTCString(),
-    "x-oss-object-type": "Normal",
+    "x-oss-object-type": object.type,
     "x-oss-storage-class": "Standard",
+    ...userMetadataHeaders(object.userMetadata),
     ...encryptionHeaders(object.encryption),
   };
+}
+
+/** The answer to a read whose none-match or modified-since condition failed. */
+function notModified(object: StoredObject): { status: number; headers: Record<string, string> } {
+  return {
+    status: 304,
+    headers: { etag: etagOf(object), "last-modified": object.lastModified.toUTCString() },
+  };
+}
+
+/** The largest object CopyObject copies: 1 GB, as the wire contract says; UploadPartCopy beyond. */
+export const MAX_COPY_SIZE = 1024 ** 3;
+
+/** The header choosing whether a copy keeps the source's metadata. */
+const METADATA_DIRECTIVE_HEADER = "x-oss-metadata-directive";
+
+/** Reads a PutBucketVersioning body: `Enabled` or `Suspended`. */
+export function parseVersioningConfiguration(body: string): VersioningStatus {
+  return parseBody(body, (root) => {
+    const status = singleText(root, "Status");
+    if (
+      root.name !== "VersioningConfiguration" ||
+      root.children.length !== 1 ||
+      (status !== "Enabled" && status !== "Suspended")
+    ) {
+      throw new MalformedXmlError("expected a Status of Enabled or Suspended");
+    }
+    return status;
+  });
 }
 
 /** What each operation does. Each throws `OssError` for the answers OSS gives. */
@@ -399,7 +478,8 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
 
   DeleteBucket: (context) => {
     const bucket = existingBucket(context);
-    if (bucket.objects.size > 0) {
+    // Parts of uploads in progress keep a bucket, as objects do.
+    if (bucket.objects.size > 0 || bucket.uploads.size > 0) {
       throw new OssError(409, "BucketNotEmpty", MESSAGES.BucketNotEmpty, {
         BucketName: bucket.name,
       });
@@ -431,8 +511,9 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
             bucket.rule === undefined ? { SSEAlgorithm: "None" } : ruleFields(bucket.rule),
           BucketPolicy: { LogBucket: "", LogPrefix: "" },
           Comment: "",
-          Versioning: "Suspended",
-          BlockPublicAccess: "false",
+          // A bucket whose versioning was never set reads as suspended, as before it was served.
+          Versioning: bucket.versioning ?? "Suspended",
+          BlockPublicAccess: String(bucket.blockPublicAccess),
         },
       }),
     );
@@ -526,25 +607,6 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
     );
   },
 
-  ListMultipartUploads: (context) => {
-    // Multipart uploads are not emulated, so none is ever in progress.
-    const bucket = existingBucket(context);
-    const { request } = context;
-    return xml(
-      xmlDocument("ListMultipartUploadsResult", {
-        Bucket: bucket.name,
-        KeyMarker: queryValue(request, "key-marker") ?? "",
-        UploadIdMarker: queryValue(request, "upload-id-marker") ?? "",
-        NextKeyMarker: "",
-        NextUploadIdMarker: "",
-        Delimiter: queryValue(request, "delimiter") ?? "",
-        Prefix: queryValue(request, "prefix") ?? "",
-        MaxUploads: maxKeys(request, "max-uploads", 1_000),
-        IsTruncated: "false",
-      }),
-    );
-  },
-
   DeleteMultipleObjects: async (context) => {
     const bucket = existingBucket(context);
     const body = await context.readXmlBody();
@@ -592,10 +654,22 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
     return { status: 204 };
   },
 
+  PutBucketVersioning: async (context) => {
+    const bucket = existingBucket(context);
+    const body = await context.readXmlBody();
+    checkContentMd5(context.request, md5Of(body));
+    context.state.setVersioning(bucket.name, parseVersioningConfiguration(body));
+    return { status: 200 };
+  },
+
+  GetBucketVersioning: (context) =>
+    // A bucket whose versioning was never set has no Status.
+    xml(xmlDocument("VersioningConfiguration", { Status: existingBucket(context).versioning })),
+
   PutObject: async (context) => {
     const bucket = existingBucket(context);
     const { request } = context;
-    const encryption = objectEncryption(request.headers, bucket);
+    const settings = objectSettingsOf(request.headers, bucket);
     const upload = await context.receiveObject();
     const md5 = upload.digest();
     try {
@@ -604,40 +678,107 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
       upload.discard();
       throw error;
     }
-    const etag = md5.toString("hex");
-    context.state.putObject(
-      bucket.name,
-      {
-        key: request.address.key ?? "",
-        size: upload.size,
-        contentType: request.headers["content-type"] ?? "application/octet-stream",
-        etag,
-        lastModified: new Date(),
-        ...(encryption === undefined ? {} : { encryption }),
-      },
-      upload,
-    );
+    const object: StoredObject = {
+      key: request.address.key ?? "",
+      size: upload.size,
+      etag: md5.toString("hex"),
+      lastModified: new Date(),
+      type: "Normal",
+      ...settings,
+    };
+    context.state.putObject(bucket.name, object, upload);
     return {
       status: 200,
-      headers: { etag: `"${etag.toUpperCase()}"`, ...encryptionHeaders(encryption) },
+      headers: { etag: etagOf(object), ...encryptionHeaders(settings.encryption) },
     };
+  },
+
+  CopyObject: async (context) => {
+    const bucket = existingBucket(context);
+    const { request } = context;
+    const source = copySourceObject(context);
+    if (checkConditions(request.headers, COPY_CONDITIONS, source.object) === "not-modified") {
+      return notModified(source.object);
+    }
+    // OSS's reference now allows more within one bucket; the wire contract holds CopyObject to
+    // 1 GB, beyond which clients copy with UploadPartCopy.
+    if (source.object.size > MAX_COPY_SIZE) {
+      throw new OssError(400, "EntityTooLarge", MESSAGES.CopySourceTooLarge, {
+        MaxSizeAllowed: MAX_COPY_SIZE,
+      });
+    }
+    const directive = request.headers[METADATA_DIRECTIVE_HEADER] ?? "COPY";
+    if (directive !== "COPY" && directive !== "REPLACE") {
+      throw new OssError(400, "InvalidArgument", MESSAGES.InvalidMetadataDirective, {
+        ArgumentName: METADATA_DIRECTIVE_HEADER,
+        ArgumentValue: directive,
+      });
+    }
+    // Encryption and ACL come from the request (else the destination bucket's rule, and
+    // `default`) whatever the directive: OSS does not copy them from the source.
+    const settings = objectSettingsOf(request.headers, bucket);
+    const key = request.address.key ?? "";
+    const object: StoredObject = {
+      key,
+      size: source.object.size,
+      // The bytes are the source's, and so are their ETag and how they were written.
+      etag: source.object.etag,
+      type: source.object.type,
+      lastModified: new Date(),
+      ...settings,
+      ...(directive === "COPY"
+        ? { contentType: source.object.contentType, userMetadata: source.object.userMetadata }
+        : {}),
+    };
+    if (source.bucket.name === bucket.name && source.object.key === key) {
+      // A copy onto itself rewrites the metadata only; the stored bytes stay.
+      context.state.updateObject(bucket.name, object);
+    } else {
+      const bytes = await context.state.receive(
+        context.state.readObject(source.bucket.name, source.object.key),
+      );
+      context.state.putObject(bucket.name, object, bytes);
+    }
+    return xml(
+      xmlDocument("CopyObjectResult", {
+        ETag: etagOf(object),
+        LastModified: object.lastModified.toISOString(),
+      }),
+      encryptionHeaders(object.encryption),
+    );
   },
 
   GetObject: (context) => {
     const { bucket, object } = existingObject(context);
+    const { headers } = context.request;
+    if (checkConditions(headers, READ_CONDITIONS, object) === "not-modified") {
+      return notModified(object);
+    }
+    const range = requestedRange(headers, object.size);
+    if (range === undefined) {
+      return {
+        status: 200,
+        headers: objectHeaders(object),
+        body: context.state.readObject(bucket.name, object.key),
+      };
+    }
     return {
-      status: 200,
-      headers: { ...objectHeaders(object), "content-length": String(object.size) },
-      body: context.state.readObject(bucket.name, object.key),
+      status: 206,
+      headers: {
+        ...objectHeaders(object),
+        "content-length": String(range.end - range.start + 1),
+        "content-range": `bytes ${range.start}-${range.end}/${object.size}`,
+      },
+      body: context.state.readObject(bucket.name, object.key, range),
     };
   },
 
   HeadObject: (context) => {
     const { object } = existingObject(context);
-    return {
-      status: 200,
-      headers: { ...objectHeaders(object), "content-length": String(object.size) },
-    };
+    if (checkConditions(context.request.headers, READ_CONDITIONS, object) === "not-modified") {
+      return notModified(object);
+    }
+    return { status: 200, headers: objectHeaders(object) };
   },
 
   GetObjectMeta: (context) => {
@@ -653,12 +794,29 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
     };
   },
 
+  PutObjectACL: (context) => {
+    const { bucket, object } = existingObject(context);
+    const { headers } = context.request;
+    const given = headers[OBJECT_ACL_HEADER];
+    if (given === undefined || given === "") {
+      throw new OssError(
+        400,
+        "InvalidArgument",
+        MESSAGES.MissingObjectAcl,
+        { ArgumentName: OBJECT_ACL_HEADER, ArgumentValue: given ?? "" },
+        CAUSE_EC.missingObjectAcl,
+      );
+    }
+    context.state.updateObject(bucket.name, { ...object, acl: objectAclOf(headers) });
+    return { status: 200 };
+  },
+
   GetObjectACL: (context) => {
-    const { bucket } = existingObject(context);
+    const { bucket, object } = existingObject(context);
     return xml(
       xmlDocument("AccessControlPolicy", {
         Owner: owner(bucket.owner),
-        AccessControlList: { Grant: "default" },
+        AccessControlList: { Grant: object.acl },
       }),
     );
   },
@@ -668,6 +826,8 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
     context.state.deleteObject(bucket.name, context.request.address.key ?? "");
     return { status: 204 };
   },
+
+  ...MULTIPART_HANDLERS,
 };
 
 /** An opaque continuation token for ListObjectsV2: the key the next page starts after. */
