@@ -16,9 +16,11 @@ interface UndeclaredCalls {
     bucket: string,
   ): Promise<{ status: number; encryption: Record<string, string | undefined> }>;
   deleteBucketEncryption(bucket: string): Promise<{ status: number }>;
+  putBucketVersioning(bucket: string, status: "Enabled" | "Suspended"): Promise<{ status: number }>;
+  getBucketVersioning(bucket: string): Promise<{ status: number; versionStatus?: string }>;
 }
 
-/** An ali-oss client with the bucket-encryption calls typed. */
+/** An ali-oss client with the bucket-encryption and bucket-versioning calls typed. */
 export type EncryptionClient = OSS & UndeclaredCalls;
 
 /** How to build a client. */

@@ -4,7 +4,7 @@
  *
  *   GET    /_emulator/stats      per-operation request counts
  *   GET    /_emulator/requests   the request log;  DELETE clears it (and the counts)
- *   GET    /_emulator/buckets    buckets, their rules and object counts
+ *   GET    /_emulator/buckets    buckets, their rules, and counts of objects and uploads in progress
  *   GET    /_emulator/faults     the fault settings;  DELETE clears every fault
  *   POST   /_emulator/faults     {"operation", "bucket"?, "count", "fault": {"kind": "error", "code"} | {"kind": "reset"} | {"kind": "delay", "ms"}}
  *   PUT    /_emulator/latency    {"ms"}
@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { type FaultPlan, statusOfCode } from "./faults";
 import type { RequestJournal } from "./journal";
-import type { OssResponse } from "./operations";
+import type { OssResponse } from "./context";
 import type { EmulatorState } from "./state";
 
 const faultSchema = z.discriminatedUnion("kind", [
@@ -81,6 +81,7 @@ export function createAdmin(state: EmulatorState, faults: FaultPlan, journal: Re
               region: bucket.region,
               rule: bucket.rule ?? null,
               objects: bucket.objects.size,
+              uploads: bucket.uploads.size,
             })),
           ),
         );

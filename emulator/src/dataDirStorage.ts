@@ -8,7 +8,8 @@
  * weigh. An object's file is written and synced before the row that names it is committed, and
  * every commit is synced, so that whatever was answered survives `kill -9`; files left by a write
  * that never committed are swept at the next start. The database is opened in SQLite's exclusive
- * locking mode: a second emulator on the same directory cannot open it.
+ * locking mode: a second emulator on the same directory cannot open it. Columns added since the
+ * first version are added to an older database when it opens, with the values its rows implied.
  */
 import { createHash, type Hash, randomUUID } from "node:crypto";
 import {
@@ -30,12 +31,16 @@ import type { Readable } from "node:stream";
 import type { DatabaseSync } from "node:sqlite";
 import type {
   BucketRecord,
+  ByteRange,
+  ObjectAcl,
   ObjectEncryption,
+  ObjectType,
   ObjectUpload,
   Storage,
   StoredContent,
   StoredObject,
   StoredRule,
+  VersioningStatus,
 } from "./storage";
 
 /** The database file's name in the data directory. */
@@ -72,6 +77,19 @@ const SCHEMA = `
   ) STRICT;
 `;
 
+/**
+ * Columns added to the tables since the first data directories, each with the value that the
+ * rows of an older database take: their buckets predate Block Public Access by default, and
+ * their objects have no user metadata, the default ACL and one PutObject behind them.
+ */
+const ADDED_COLUMNS: readonly (readonly [table: string, column: string, definition: string])[] = [
+  ["buckets", "versioning", "TEXT"],
+  ["buckets", "block_public_access", "INTEGER NOT NULL DEFAULT 0"],
+  ["objects", "user_metadata", "TEXT NOT NULL DEFAULT '{}'"],
+  ["objects", "acl", "TEXT NOT NULL DEFAULT 'default'"],
+  ["objects", "object_type", "TEXT NOT NULL DEFAULT 'Normal'"],
+];
+
 interface BucketRow {
   name: string;
   region: string;
@@ -79,6 +97,8 @@ interface BucketRow {
   created_at: string;
   default_kms_key_id: string;
   rule: string | null;
+  versioning: string | null;
+  block_public_access: number;
 }
 
 interface ObjectRow {
@@ -90,6 +110,9 @@ interface ObjectRow {
   last_modified: string;
   encryption: string | null;
   file: string;
+  user_metadata: string;
+  acl: string;
+  object_type: string;
 }
 
 /** SQLite's result codes for a locked database and a damaged one. */
@@ -137,12 +160,32 @@ class FileUpload implements ObjectUpload {
   }
 
   discard(): void {
+    this.finish();
+    rmSync(this.path, { force: true });
+  }
+
+  finish(): void {
+    // Not synced: a part of a multipart upload need not survive a crash, only the object.
     if (this.fd !== undefined) {
       closeSync(this.fd);
       this.fd = undefined;
     }
-    rmSync(this.path, { force: true });
   }
+
+  read(): Readable {
+    return openForReading(this.path);
+  }
+}
+
+/**
+ * A stream of a file's bytes (or of `range`), opened at once: a file deleted or replaced while
+ * the stream is read stays readable to the end.
+ */
+function openForReading(path: string, range?: ByteRange): Readable {
+  return createReadStream(path, {
+    fd: openSync(path, "r"),
+    ...(range === undefined ? {} : { start: range.start, end: range.end }),
+  });
 }
 
 /** Syncs a directory, so that a rename into it survives a crash. */
@@ -186,6 +229,7 @@ export class DataDirStorage implements Storage {
         throw new DataDirError(damaged(file, `quick_check reported ${String(check?.quick_check)}`));
       }
       db.exec(SCHEMA);
+      addMissingColumns(db);
     } catch (error) {
       db?.close();
       throw openFailure(error, dir, file);
@@ -205,6 +249,8 @@ export class DataDirStorage implements Storage {
         createdAt: new Date(row.created_at),
         defaultKmsKeyId: row.default_kms_key_id,
         rule: row.rule === null ? undefined : (JSON.parse(row.rule) as StoredRule),
+        versioning: (row.versioning ?? undefined) as VersioningStatus | undefined,
+        blockPublicAccess: row.block_public_access === 1,
       }),
     );
     const objects = (this.db.prepare("SELECT * FROM objects").all() as unknown as ObjectRow[]).map(
@@ -215,6 +261,9 @@ export class DataDirStorage implements Storage {
         contentType: row.content_type,
         etag: row.etag,
         lastModified: new Date(row.last_modified),
+        type: row.object_type as ObjectType,
+        userMetadata: JSON.parse(row.user_metadata) as Record<string, string>,
+        acl: row.acl as ObjectAcl,
         ...(row.encryption === null
           ? {}
           : { encryption: JSON.parse(row.encryption) as ObjectEncryption }),
@@ -226,9 +275,11 @@ export class DataDirStorage implements Storage {
   saveBucket(bucket: BucketRecord): void {
     this.db
       .prepare(
-        `INSERT INTO buckets (name, region, owner, created_at, default_kms_key_id, rule)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET rule = excluded.rule`,
+        `INSERT INTO buckets
+           (name, region, owner, created_at, default_kms_key_id, rule, versioning,
+            block_public_access)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET rule = excluded.rule, versioning = excluded.versioning`,
       )
       .run(
         bucket.name,
@@ -237,6 +288,8 @@ export class DataDirStorage implements Storage {
         bucket.createdAt.toISOString(),
         bucket.defaultKmsKeyId,
         bucket.rule === undefined ? null : JSON.stringify(bucket.rule),
+        bucket.versioning ?? null,
+        bucket.blockPublicAccess ? 1 : 0,
       );
   }
 
@@ -263,22 +316,25 @@ export class DataDirStorage implements Storage {
     this.db
       .prepare(
         `INSERT OR REPLACE INTO objects
-           (bucket, key, size, content_type, etag, last_modified, encryption, file)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+           (bucket, key, size, content_type, etag, last_modified, encryption, user_metadata, acl,
+            object_type, file)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        bucket,
-        object.key,
-        object.size,
-        object.contentType,
-        object.etag,
-        object.lastModified.toISOString(),
-        object.encryption === undefined ? null : JSON.stringify(object.encryption),
-        name,
-      );
+      .run(bucket, object.key, ...metadataColumns(object), name);
     if (previous !== undefined) {
       rmSync(join(this.objectsDir, previous), { force: true });
     }
+  }
+
+  saveObjectMetadata(bucket: string, object: StoredObject): void {
+    this.db
+      .prepare(
+        `UPDATE objects
+         SET size = ?, content_type = ?, etag = ?, last_modified = ?, encryption = ?,
+             user_metadata = ?, acl = ?, object_type = ?
+         WHERE bucket = ? AND key = ?`,
+      )
+      .run(...metadataColumns(object), bucket, object.key);
   }
 
   deleteObject(bucket: string, key: string): void {
@@ -289,12 +345,12 @@ export class DataDirStorage implements Storage {
     }
   }
 
-  readObject(bucket: string, key: string): Readable {
+  readObject(bucket: string, key: string, range?: ByteRange): Readable {
     const file = this.fileOf(bucket, key);
     if (file === undefined) {
       throw new Error(`no object ${key} in bucket ${bucket}`);
     }
-    return createReadStream(join(this.objectsDir, file));
+    return openForReading(join(this.objectsDir, file), range);
   }
 
   close(): void {
@@ -353,6 +409,8 @@ export class DataDirStorage implements Storage {
           createdAt: new Date(bucket.createdAt),
           defaultKmsKeyId: bucket.defaultKmsKeyId,
           rule: bucket.rule,
+          versioning: undefined,
+          blockPublicAccess: false,
         });
         for (const object of bucket.objects) {
           const upload = this.newUpload();
@@ -365,6 +423,9 @@ export class DataDirStorage implements Storage {
               contentType: object.contentType,
               etag: object.etag,
               lastModified: new Date(object.lastModified),
+              type: "Normal",
+              userMetadata: {},
+              acl: "default",
               ...(object.encryption === undefined ? {} : { encryption: object.encryption }),
             },
             upload,
@@ -396,6 +457,32 @@ interface LegacyBucket {
     lastModified: string;
     encryption?: ObjectEncryption;
   }[];
+}
+
+/** Adds the columns an older database lacks. */
+function addMissingColumns(db: DatabaseSync): void {
+  for (const [table, column, definition] of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as unknown as {
+      name: string;
+    }[];
+    if (!columns.some((existing) => existing.name === column)) {
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
+  }
+}
+
+/** An object's metadata columns, from `size` to `object_type`, in the order of the table. */
+function metadataColumns(object: StoredObject) {
+  return [
+    object.size,
+    object.contentType,
+    object.etag,
+    object.lastModified.toISOString(),
+    object.encryption === undefined ? null : JSON.stringify(object.encryption),
+    JSON.stringify(object.userMetadata),
+    object.acl,
+    object.type,
+  ] as const;
 }
 
 function damaged(file: string, detail: string): string {

@@ -2,26 +2,46 @@
  * The OSS operations the emulator serves: which one a request is, how its body is read, and what
  * each one does to the state and answers, following the wire contract and OSS's API reference.
  */
-import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
-import type { Address } from "./addressing";
-import type { EmulatorCredential } from "./auth";
-import { CAUSE_EC, MESSAGES, OssError } from "./ossError";
-import type { Headers, QueryParameters } from "./signing";
 import {
-  type Algorithm,
-  ALGORITHMS,
-  type EmulatorState,
-  type ObjectEncryption,
-  type StoredBucket,
-  type StoredObject,
-  type StoredRule,
-} from "./state";
-import type { ObjectUpload } from "./storage";
+  accountOf,
+  checkContentMd5,
+  copySourceObject,
+  encoderFor,
+  etagOf,
+  existingBucket,
+  existingObject,
+  type Handler,
+  maxKeys,
+  md5Of,
+  type OssRequest,
+  owner,
+  parseBody,
+  queryValue,
+  singleText,
+  xml,
+} from "./context";
+import { MULTIPART_HANDLERS, MULTIPART_OPERATIONS } from "./multipart";
+import {
+  checkConditions,
+  COPY_CONDITIONS,
+  COPY_SOURCE_HEADER,
+  encryptionHeaders,
+  invalidAlgorithm,
+  isAlgorithm,
+  OBJECT_ACL_HEADER,
+  objectAclOf,
+  objectSettingsOf,
+  READ_CONDITIONS,
+  requestedRange,
+  SSE_DATA_HEADER,
+  SSE_HEADER,
+  userMetadataHeaders,
+} from "./objectHeaders";
+import { CAUSE_EC, MESSAGES, OssError } from "./ossError";
+import type { StoredBucket, StoredObject, StoredRule, VersioningStatus } from "./state";
 import {
   childrenNamed,
   MalformedXmlError,
-  parseXml,
   type XmlElement,
   xmlDocument,
   type XmlFields,
@@ -37,64 +57,31 @@ export const OPERATIONS = [
   "ListObjects",
   "ListObjectsV2",
   "ListObjectVersions",
-  "ListMultipartUploads",
   "DeleteMultipleObjects",
   "PutBucketEncryption",
   "GetBucketEncryption",
   "DeleteBucketEncryption",
+  "PutBucketVersioning",
+  "GetBucketVersioning",
   "PutObject",
+  "CopyObject",
   "GetObject",
   "HeadObject",
   "GetObjectMeta",
+  "PutObjectACL",
   "GetObjectACL",
   "DeleteObject",
+  ...MULTIPART_OPERATIONS,
 ] as const;
 
 /** An OSS operation the emulator serves. */
 export type OperationName = (typeof OPERATIONS)[number];
-
-/** A request as the operations see it; its body is read through the context. */
-export interface OssRequest {
-  readonly method: string;
-  /** Header names lower case. */
-  readonly headers: Headers;
-  readonly address: Address;
-  readonly query: QueryParameters;
-}
-
-/** An answer before the server adds its common headers. */
-export interface OssResponse {
-  readonly status: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** The body; a stream is sent as it is read (an object's bytes). */
-  readonly body?: string | Buffer | Readable;
-}
-
-/** What a handler gets: the request, the state, the caller, the region, and its body readers. */
-export interface OperationContext {
-  readonly request: OssRequest;
-  readonly state: EmulatorState;
-  readonly caller: EmulatorCredential;
-  /** The region the request was addressed to (the Host's, else the emulator's). */
-  readonly region: string;
-  /** The body as text, within the XML size limit. */
-  readXmlBody(): Promise<string>;
-  /** Receives the body as an object's bytes, within the object size limit. */
-  receiveObject(): Promise<ObjectUpload>;
-}
-
-/** What an operation does; it reads the request body, if it takes one, through the context. */
-type Handler = (context: OperationContext) => OssResponse | Promise<OssResponse>;
 
 /** The region an emulator serves unless told otherwise. */
 export const DEFAULT_REGION = "cn-hangzhou";
 
 /** Bucket names: 3-63 lowercase letters, digits and hyphens, alphanumeric at both ends. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-
-const SSE_HEADER = "x-oss-server-side-encryption";
-const SSE_DATA_HEADER = "x-oss-server-side-data-encryption";
-const SSE_KEY_HEADER = "x-oss-server-side-encryption-key-id";
 
 /** The query parameters of the list operations; any other query names a subresource. */
 const LIST_PARAMETERS: ReadonlySet<string> = new Set([
@@ -125,12 +112,20 @@ const BUCKET_SUBRESOURCES: Readonly<Record<string, Readonly<Record<string, Opera
   delete: { POST: "DeleteMultipleObjects" },
   uploads: { GET: "ListMultipartUploads" },
   versions: { GET: "ListObjectVersions" },
+  versioning: { PUT: "PutBucketVersioning", GET: "GetBucketVersioning" },
 };
 
 /** The object subresources served, with the operation each method calls. */
 const OBJECT_SUBRESOURCES: Readonly<Record<string, Readonly<Record<string, OperationName>>>> = {
   objectMeta: { HEAD: "GetObjectMeta" },
-  acl: { GET: "GetObjectACL" },
+  acl: { PUT: "PutObjectACL", GET: "GetObjectACL" },
+};
+
+/** The operations on an upload in progress (`?uploadId=`), by method. */
+const UPLOAD_OPERATIONS: Readonly<Record<string, OperationName>> = {
+  POST: "CompleteMultipartUpload",
+  DELETE: "AbortMultipartUpload",
+  GET: "ListParts",
 };
 
 const OBJECT_OPERATIONS: Readonly<Record<string, OperationName>> = {
@@ -140,8 +135,11 @@ const OBJECT_OPERATIONS: Readonly<Record<string, OperationName>> = {
   DELETE: "DeleteObject",
 };
 
-/** The OSS operation a request calls, or undefined for one the emulator does not serve. */
-export function identifyOperation(request: Omit<OssRequest, "headers">): OperationName | undefined {
+/**
+ * The OSS operation a request calls, or undefined for one the emulator does not serve. A PUT
+ * with `x-oss-copy-source` copies (CopyObject, UploadPartCopy) instead of taking a body.
+ */
+export function identifyOperation(request: OssRequest): OperationName | undefined {
   const { method, address, query } = request;
   const names = query.map(([name]) => name);
   if (address.bucket === undefined) {
@@ -150,11 +148,7 @@ export function identifyOperation(request: Omit<OssRequest, "headers">): Operati
       : undefined;
   }
   if (address.key !== undefined) {
-    const subresource = names.find((name) => name in OBJECT_SUBRESOURCES);
-    if (subresource !== undefined) {
-      return OBJECT_SUBRESOURCES[subresource]?.[method];
-    }
-    return names.length === 0 ? OBJECT_OPERATIONS[method] : undefined;
+    return objectOperation(method, names, request.headers[COPY_SOURCE_HEADER] !== undefined);
   }
   const subresource = names.find((name) => name in BUCKET_SUBRESOURCES);
   if (subresource !== undefined) {
@@ -177,75 +171,29 @@ export function identifyOperation(request: Omit<OssRequest, "headers">): Operati
   }
 }
 
-function noSuchBucket(name: string): OssError {
-  return new OssError(404, "NoSuchBucket", MESSAGES.NoSuchBucket, { BucketName: name });
-}
-
-/** The bucket a request addresses; it must exist and belong to the caller's account. */
-function existingBucket(context: OperationContext): StoredBucket {
-  const name = context.request.address.bucket ?? "";
-  const bucket = context.state.bucket(name);
-  if (bucket === undefined) {
-    throw noSuchBucket(name);
+/** The operation of a request that addresses an object, with query parameters `names`. */
+function objectOperation(
+  method: string,
+  names: readonly string[],
+  copying: boolean,
+): OperationName | undefined {
+  if (names.includes("uploads")) {
+    return method === "POST" ? "InitiateMultipartUpload" : undefined;
   }
-  if (bucket.owner !== accountOf(context.caller)) {
-    throw new OssError(403, "AccessDenied", MESSAGES.AccessDenied);
-  }
-  return bucket;
-}
-
-/** The account a key belongs to: keys with the same account see the same buckets. */
-export function accountOf(credential: EmulatorCredential): string {
-  return credential.account ?? "default";
-}
-
-/** Checks a body's Content-MD5, when the request sent one. */
-function checkContentMd5(request: OssRequest, md5: Buffer): void {
-  const sent = request.headers["content-md5"];
-  if (sent !== undefined && sent !== md5.toString("base64")) {
-    throw new OssError(400, "InvalidDigest", MESSAGES.InvalidDigest, { "Content-MD5": sent });
-  }
-}
-
-function md5Of(text: string): Buffer {
-  return createHash("md5").update(text).digest();
-}
-
-function invalidAlgorithm(): OssError {
-  return new OssError(
-    400,
-    "InvalidEncryptionAlgorithmError",
-    MESSAGES.InvalidEncryptionAlgorithmError,
-  );
-}
-
-function malformedXml(): OssError {
-  return new OssError(400, "MalformedXML", MESSAGES.MalformedXML);
-}
-
-function isAlgorithm(value: string): value is Algorithm {
-  return (ALGORITHMS as readonly string[]).includes(value);
-}
-
-/** The single text child `name` of `parent`; absent gives undefined, more than one is malformed. */
-function singleText(parent: XmlElement, name: string): string | undefined {
-  const found = childrenNamed(parent, name);
-  if (found.length > 1 || found.some((element) => element.children.length > 0)) {
-    throw new MalformedXmlError(`${name} must appear at most once, as text`);
-  }
-  return found[0]?.text.trim();
-}
-
-/** Parses a body, answering MalformedXML for anything that is not well-formed or as expected. */
-function parseBody<T>(body: string, read: (root: XmlElement) => T): T {
-  try {
-    return read(parseXml(body));
-  } catch (error) {
-    if (error instanceof MalformedXmlError) {
-      throw malformedXml();
+  if (names.includes("uploadId")) {
+    if (method === "PUT") {
+      return !names.includes("partNumber") ? undefined : copying ? "UploadPartCopy" : "UploadPart";
     }
-    throw error;
+    return UPLOAD_OPERATIONS[method];
   }
+  const subresource = names.find((name) => name in OBJECT_SUBRESOURCES);
+  if (subresource !== undefined) {
+    return OBJECT_SUBRESOURCES[subresource]?.[method];
+  }
+  if (names.length > 0) {
+    return undefined;
+  }
+  return method === "PUT" && copying ? "CopyObject" : OBJECT_OPERATIONS[method];
 }
 
 /** Reads a PutBucketEncryption body into the rule OSS stores, or the error OSS answers. */
@@ -337,12 +285,6 @@ function ruleFields(rule: StoredRule): XmlFields {
   };
 }
 
-const xml = (text: string): OssResponse => ({
-  status: 200,
-  headers: { "content-type": "application/xml" },
-  body: text,
-});
-
 function bucketSummary(bucket: StoredBucket): XmlFields {
   return {
     CreationDate: bucket.createdAt.toISOString(),
@@ -353,42 +295,6 @@ function bucketSummary(bucket: StoredBucket): XmlFields {
     Region: bucket.region,
     StorageClass: "Standard",
   };
-}
-
-function owner(account: string): XmlFields {
-  return { ID: account, DisplayName: account };
-}
-
-/** A query parameter's value, or undefined when absent. */
-function queryValue(request: OssRequest, name: string): string | undefined {
-  return request.query.find(([key]) => key === name)?.[1];
-}
-
-/**
- * The `max-keys` (or `max-uploads`) of a list request: 1 to 1000, default 100 (1000 for buckets).
- *
- * @throws OssError 400 InvalidArgument for a value out of range.
- */
-function maxKeys(request: OssRequest, name: string, fallback: number): number {
-  const text = queryValue(request, name);
-  if (text === undefined || text === "") {
-    return fallback;
-  }
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= 1 && value <= 1_000)) {
-    throw new OssError(400, "InvalidArgument", `${name} must be from 1 to 1000.`, {
-      ArgumentName: name,
-      ArgumentValue: text,
-    });
-  }
-  return value;
-}
-
-/** Writes names as the request's `encoding-type` asks: `url` percent-encodes them. */
-function encoderFor(request: OssRequest): (text: string) => string {
-  return queryValue(request, "encoding-type") === "url"
-    ? (text) => encodeURIComponent(text)
-    : (text) => text;
 }
 
 /** One page of a bucket's keys: objects and common prefixes, in key order. */
@@ -442,10 +348,6 @@ function listOptions(request: OssRequest, afterParameter: string) {
   };
 }
 
-function etagOf(object: StoredObject): string {
-  return `"${object.etag.toUpperCase()}"`;
-}
-
 function objectSummary(
   object: StoredObject,
   encode: (text: string) => string,
@@ -455,97 +357,55 @@ function objectSummary(
     Key: encode(object.key),
     LastModified: object.lastModified.toISOString(),
     ETag: etagOf(object),
-    Type: "Normal",
+    Type: object.type,
     Size: object.size,
     StorageClass: "Standard",
     Owner: account === undefined ? undefined : owner(account),
   };
 }
 
-/** The encryption an object gets: its own headers, else the bucket's rule, else none. */
-function objectEncryption(request: OssRequest, bucket: StoredBucket): ObjectEncryption | undefined {
-  const algorithm = request.headers[SSE_HEADER];
-  const dataEncryption = request.headers[SSE_DATA_HEADER];
-  const keyId = request.headers[SSE_KEY_HEADER];
-  if (algorithm === undefined) {
-    if (dataEncryption !== undefined || keyId !== undefined) {
-      throw new OssError(
-        400,
-        "InvalidArgument",
-        `${SSE_DATA_HEADER} and ${SSE_KEY_HEADER} need ${SSE_HEADER}: KMS.`,
-      );
-    }
-    const rule = bucket.rule;
-    return rule === undefined
-      ? undefined
-      : rule.sseAlgorithm === "KMS"
-        ? {
-            algorithm: "KMS",
-            keyId: rule.kmsMasterKeyId ?? bucket.defaultKmsKeyId,
-            ...(rule.kmsDataEncryption === undefined
-              ? {}
-              : { dataEncryption: rule.kmsDataEncryption }),
-          }
-        : { algorithm: rule.sseAlgorithm };
-  }
-  if (!isAlgorithm(algorithm)) {
-    throw invalidAlgorithm();
-  }
-  if (algorithm !== "KMS") {
-    if (dataEncryption !== undefined || keyId !== undefined) {
-      throw new OssError(
-        400,
-        "InvalidArgument",
-        `${SSE_DATA_HEADER} and ${SSE_KEY_HEADER} apply only with KMS.`,
-      );
-    }
-    return { algorithm };
-  }
-  if (dataEncryption !== undefined && dataEncryption !== "SM4") {
-    throw new OssError(400, "InvalidArgument", `${SSE_DATA_HEADER} only supports SM4.`, {
-      ArgumentName: SSE_DATA_HEADER,
-      ArgumentValue: dataEncryption,
-    });
-  }
-  return {
-    algorithm: "KMS",
-    keyId: keyId ?? bucket.defaultKmsKeyId,
-    ...(dataEncryption === "SM4" ? { dataEncryption: "SM4" as const } : {}),
-  };
-}
-
-function encryptionHeaders(encryption: ObjectEncryption | undefined): Record<string, string> {
-  if (encryption === undefined) {
-    return {};
-  }
-  return {
-    [SSE_HEADER]: encryption.algorithm,
-    ...(encryption.keyId === undefined ? {} : { [SSE_KEY_HEADER]: encryption.keyId }),
-    ...(encryption.dataEncryption === undefined
-      ? {}
-      : { [SSE_DATA_HEADER]: encryption.dataEncryption }),
-  };
-}
-
-function existingObject(context: OperationContext): { bucket: StoredBucket; object: StoredObject } {
-  const bucket = existingBucket(context);
-  const key = context.request.address.key ?? "";
-  const object = bucket.objects.get(key);
-  if (object === undefined) {
-    throw new OssError(404, "NoSuchKey", MESSAGES.NoSuchKey, { Key: key });
-  }
-  return { bucket, object };
-}
-
+/** The headers GetObject and HeadObject answer for an object. */
 function objectHeaders(object: StoredObject): Record<string, string> {
   return {
     "content-type": object.contentType,
+    "content-length": String(object.size),
+    "accept-ranges": "bytes",
     etag: etagOf(object),
     "last-modified": object.lastModified.toUTCString(),
-    "x-oss-object-type": "Normal",
+    "x-oss-object-type": object.type,
     "x-oss-storage-class": "Standard",
+    ...userMetadataHeaders(object.userMetadata),
     ...encryptionHeaders(object.encryption),
   };
+}
+
+/** The answer to a read whose none-match or modified-since condition failed. */
+function notModified(object: StoredObject): { status: number; headers: Record<string, string> } {
+  return {
+    status: 304,
+    headers: { etag: etagOf(object), "last-modified": object.lastModified.toUTCString() },
+  };
+}
+
+/** The largest object CopyObject copies: 1 GB, as the wire contract says; UploadPartCopy beyond. */
+export const MAX_COPY_SIZE = 1024 ** 3;
+
+/** The header choosing whether a copy keeps the source's metadata. */
+const METADATA_DIRECTIVE_HEADER = "x-oss-metadata-directive";
+
+/** Reads a PutBucketVersioning body: `Enabled` or `Suspended`. */
+export function parseVersioningConfiguration(body: string): VersioningStatus {
+  return parseBody(body, (root) => {
+    const status = singleText(root, "Status");
+    if (
+      root.name !== "VersioningConfiguration" ||
+      root.children.length !== 1 ||
+      (status !== "Enabled" && status !== "Suspended")
+    ) {
+      throw new MalformedXmlError("expected a Status of Enabled or Suspended");
+    }
+    return status;
+  });
 }
 
 /** What each operation does. Each throws `OssError` for the answers OSS gives. */
@@ -618,7 +478,8 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
 
   DeleteBucket: (context) => {
     const bucket = existingBucket(context);
-    if (bucket.objects.size > 0) {
+    // Parts of uploads in progress keep a bucket, as objects do.
+    if (bucket.objects.size > 0 || bucket.uploads.size > 0) {
       throw new OssError(409, "BucketNotEmpty", MESSAGES.BucketNotEmpty, {
         BucketName: bucket.name,
       });
@@ -650,8 +511,9 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
             bucket.rule === undefined ? { SSEAlgorithm: "None" } : ruleFields(bucket.rule),
           BucketPolicy: { LogBucket: "", LogPrefix: "" },
           Comment: "",
-          Versioning: "Suspended",
-          BlockPublicAccess: "false",
+          // A bucket whose versioning was never set reads as suspended, as before it was served.
+          Versioning: bucket.versioning ?? "Suspended",
+          BlockPublicAccess: String(bucket.blockPublicAccess),
         },
       }),
     );
@@ -745,25 +607,6 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
     );
   },
 
-  ListMultipartUploads: (context) => {
-    // Multipart uploads are not emulated, so none is ever in progress.
-    const bucket = existingBucket(context);
-    const { request } = context;
-    return xml(
-      xmlDocument("ListMultipartUploadsResult", {
-        Bucket: bucket.name,
-        KeyMarker: queryValue(request, "key-marker") ?? "",
-        UploadIdMarker: queryValue(request, "upload-id-marker") ?? "",
-        NextKeyMarker: "",
-        NextUploadIdMarker: "",
-        Delimiter: queryValue(request, "delimiter") ?? "",
-        Prefix: queryValue(request, "prefix") ?? "",
-        MaxUploads: maxKeys(request, "max-uploads", 1_000),
-        IsTruncated: "false",
-      }),
-    );
-  },
-
   DeleteMultipleObjects: async (context) => {
     const bucket = existingBucket(context);
     const body = await context.readXmlBody();
@@ -811,10 +654,22 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
     return { status: 204 };
   },
 
+  PutBucketVersioning: async (context) => {
+    const bucket = existingBucket(context);
+    const body = await context.readXmlBody();
+    checkContentMd5(context.request, md5Of(body));
+    context.state.setVersioning(bucket.name, parseVersioningConfiguration(body));
+    return { status: 200 };
+  },
+
+  GetBucketVersioning: (context) =>
+    // A bucket whose versioning was never set has no Status.
+    xml(xmlDocument("VersioningConfiguration", { Status: existingBucket(context).versioning })),
+
   PutObject: async (context) => {
     const bucket = existingBucket(context);
     const { request } = context;
-    const encryption = objectEncryption(request, bucket);
+    const settings = objectSettingsOf(request.headers, bucket);
     const upload = await context.receiveObject();
     const md5 = upload.digest();
     try {
@@ -823,40 +678,107 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
       upload.discard();
       throw error;
     }
-    const etag = md5.toString("hex");
-    context.state.putObject(
-      bucket.name,
-      {
-        key: request.address.key ?? "",
-        size: upload.size,
-        contentType: request.headers["content-type"] ?? "application/octet-stream",
-        etag,
-        lastModified: new Date(),
-        ...(encryption === undefined ? {} : { encryption }),
-      },
-      upload,
-    );
+    const object: StoredObject = {
+      key: request.address.key ?? "",
+      size: upload.size,
+      etag: md5.toString("hex"),
+      lastModified: new Date(),
+      type: "Normal",
+      ...settings,
+    };
+    context.state.putObject(bucket.name, object, upload);
     return {
       status: 200,
-      headers: { etag: `"${etag.toUpperCase()}"`, ...encryptionHeaders(encryption) },
+      headers: { etag: etagOf(object), ...encryptionHeaders(settings.encryption) },
     };
+  },
+
+  CopyObject: async (context) => {
+    const bucket = existingBucket(context);
+    const { request } = context;
+    const source = copySourceObject(context);
+    if (checkConditions(request.headers, COPY_CONDITIONS, source.object) === "not-modified") {
+      return notModified(source.object);
+    }
+    // OSS's reference now allows more within one bucket; the wire contract holds CopyObject to
+    // 1 GB, beyond which clients copy with UploadPartCopy.
+    if (source.object.size > MAX_COPY_SIZE) {
+      throw new OssError(400, "EntityTooLarge", MESSAGES.CopySourceTooLarge, {
+        MaxSizeAllowed: MAX_COPY_SIZE,
+      });
+    }
+    const directive = request.headers[METADATA_DIRECTIVE_HEADER] ?? "COPY";
+    if (directive !== "COPY" && directive !== "REPLACE") {
+      throw new OssError(400, "InvalidArgument", MESSAGES.InvalidMetadataDirective, {
+        ArgumentName: METADATA_DIRECTIVE_HEADER,
+        ArgumentValue: directive,
+      });
+    }
+    // Encryption and ACL come from the request (else the destination bucket's rule, and
+    // `default`) whatever the directive: OSS does not copy them from the source.
+    const settings = objectSettingsOf(request.headers, bucket);
+    const key = request.address.key ?? "";
+    const object: StoredObject = {
+      key,
+      size: source.object.size,
+      // The bytes are the source's, and so are their ETag and how they were written.
+      etag: source.object.etag,
+      type: source.object.type,
+      lastModified: new Date(),
+      ...settings,
+      ...(directive === "COPY"
+        ? { contentType: source.object.contentType, userMetadata: source.object.userMetadata }
+        : {}),
+    };
+    if (source.bucket.name === bucket.name && source.object.key === key) {
+      // A copy onto itself rewrites the metadata only; the stored bytes stay.
+      context.state.updateObject(bucket.name, object);
+    } else {
+      const bytes = await context.state.receive(
+        context.state.readObject(source.bucket.name, source.object.key),
+      );
+      context.state.putObject(bucket.name, object, bytes);
+    }
+    return xml(
+      xmlDocument("CopyObjectResult", {
+        ETag: etagOf(object),
+        LastModified: object.lastModified.toISOString(),
+      }),
+      encryptionHeaders(object.encryption),
+    );
   },
 
   GetObject: (context) => {
     const { bucket, object } = existingObject(context);
+    const { headers } = context.request;
+    if (checkConditions(headers, READ_CONDITIONS, object) === "not-modified") {
+      return notModified(object);
+    }
+    const range = requestedRange(headers, object.size);
+    if (range === undefined) {
+      return {
+        status: 200,
+        headers: objectHeaders(object),
+        body: context.state.readObject(bucket.name, object.key),
+      };
+    }
     return {
-      status: 200,
-      headers: { ...objectHeaders(object), "content-length": String(object.size) },
-      body: context.state.readObject(bucket.name, object.key),
+      status: 206,
+      headers: {
+        ...objectHeaders(object),
+        "content-length": String(range.end - range.start + 1),
+        "content-range": `bytes ${range.start}-${range.end}/${object.size}`,
+      },
+      body: context.state.readObject(bucket.name, object.key, range),
     };
   },
 
   HeadObject: (context) => {
     const { object } = existingObject(context);
-    return {
-      status: 200,
-      headers: { ...objectHeaders(object), "content-length": String(object.size) },
-    };
+    if (checkConditions(context.request.headers, READ_CONDITIONS, object) === "not-modified") {
+      return notModified(object);
+    }
+    return { status: 200, headers: objectHeaders(object) };
   },
 
   GetObjectMeta: (context) => {
@@ -872,12 +794,29 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
     };
   },
 
+  PutObjectACL: (context) => {
+    const { bucket, object } = existingObject(context);
+    const { headers } = context.request;
+    const given = headers[OBJECT_ACL_HEADER];
+    if (given === undefined || given === "") {
+      throw new OssError(
+        400,
+        "InvalidArgument",
+        MESSAGES.MissingObjectAcl,
+        { ArgumentName: OBJECT_ACL_HEADER, ArgumentValue: given ?? "" },
+        CAUSE_EC.missingObjectAcl,
+      );
+    }
+    context.state.updateObject(bucket.name, { ...object, acl: objectAclOf(headers) });
+    return { status: 200 };
+  },
+
   GetObjectACL: (context) => {
-    const { bucket } = existingObject(context);
+    const { bucket, object } = existingObject(context);
     return xml(
       xmlDocument("AccessControlPolicy", {
         Owner: owner(bucket.owner),
-        AccessControlList: { Grant: "default" },
+        AccessControlList: { Grant: object.acl },
       }),
     );
   },
@@ -887,6 +826,8 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
     context.state.deleteObject(bucket.name, context.request.address.key ?? "");
     return { status: 204 };
   },
+
+  ...MULTIPART_HANDLERS,
 };
 
 /** An opaque continuation token for ListObjectsV2: the key the next page starts after. */

@@ -54,6 +54,10 @@ export const CAUSE_EC = {
   signatureMismatch: "0002-00000040",
   /** InvalidAccessKeyId: an STS key id without its token. */
   stsKeyWithoutToken: "0002-00000002",
+  /** InvalidArgument: PutObjectACL without an `x-oss-object-acl` value. */
+  missingObjectAcl: "0017-00000105",
+  /** InvalidArgument: an UploadPartCopy `x-oss-copy-source` not of the form `/bucket/key`. */
+  invalidPartCopySource: "0042-00000301",
 } as const;
 
 /**
@@ -114,4 +118,22 @@ export const MESSAGES = {
   EntityTooLarge: "Your proposed upload exceeds the maximum allowed size.",
   MissingContentLength: "You must provide the Content-Length HTTP header.",
   NotImplemented: "This operation is not emulated by the local OSS endpoint.",
+  InvalidObjectAcl: "The object ACL you specified is not valid.",
+  MissingObjectAcl: "The x-oss-object-acl header is missing or empty.",
+  InvalidCopySource: "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.",
+  InvalidCopySourceRange: "The x-oss-copy-source-range you specified is not valid for the source.",
+  // The message OSS answered for a CopyObject of an object over its limit (aliyun/oss-browser#245).
+  CopySourceTooLarge: "Source object Length exceeds the maximum allowed size.",
+  InvalidMetadataDirective: "Unknown metadata directive.",
+  NoSuchVersion: "The specified version does not exist.",
+  PreconditionFailed: "At least one of the pre-conditions you specified did not hold.",
+  InvalidRange: "The requested range cannot be satisfied",
+  NoSuchUpload:
+    "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+  InvalidPart:
+    "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
+  InvalidPartOrder:
+    "The list of parts was not in ascending order. Parts list must specified in order by part number.",
+  EntityTooSmall: "Your proposed upload is smaller than the minimum allowed size.",
+  InvalidPartNumber: "Part number must be an integer between 1 and 10000, inclusive.",
 } as const;

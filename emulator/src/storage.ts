@@ -24,16 +24,44 @@ export interface ObjectEncryption {
   readonly dataEncryption?: "SM4";
 }
 
+/** The access control lists an object can have; `default` follows the bucket's. */
+export const OBJECT_ACLS = ["default", "private", "public-read", "public-read-write"] as const;
+/** An object's access control list. */
+export type ObjectAcl = (typeof OBJECT_ACLS)[number];
+
+/** How an object was written: in one request, or by a multipart upload. */
+export type ObjectType = "Normal" | "Multipart";
+
+/** What a writer sets on an object besides its bytes. */
+export interface ObjectSettings {
+  readonly contentType: string;
+  /** User metadata: the `x-oss-meta-*` headers, by name after the prefix, lower case. */
+  readonly userMetadata: Readonly<Record<string, string>>;
+  readonly acl: ObjectAcl;
+  readonly encryption?: ObjectEncryption;
+}
+
 /** One stored object's metadata; its bytes are read through the state. */
-export interface StoredObject {
+export interface StoredObject extends ObjectSettings {
   readonly key: string;
   /** The size in bytes. */
   readonly size: number;
-  readonly contentType: string;
-  /** The MD5 of the bytes, hex, as OSS's ETag (upper case and quoted on the wire). */
+  /**
+   * OSS's ETag, hex (upper case and quoted on the wire): the MD5 of the bytes, or for a multipart
+   * upload the MD5 of its parts' MD5s and `-` and the number of parts.
+   */
   readonly etag: string;
   readonly lastModified: Date;
-  readonly encryption?: ObjectEncryption;
+  readonly type: ObjectType;
+}
+
+/** A bucket's versioning state once set; a bucket that never had one has none. */
+export type VersioningStatus = "Enabled" | "Suspended";
+
+/** The bytes `start` to `end` of an object, both included. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
 }
 
 /** A bucket's own settings, without its objects. */
@@ -47,6 +75,13 @@ export interface BucketRecord {
   /** The KMS key OSS generates for the bucket when a KMS rule names none. */
   readonly defaultKmsKeyId: string;
   readonly rule: StoredRule | undefined;
+  readonly versioning: VersioningStatus | undefined;
+  /**
+   * Whether Block Public Access is on: OSS turns it on for every bucket created since it made
+   * that the default; buckets created before (in a data directory of an older emulator) have it
+   * off.
+   */
+  readonly blockPublicAccess: boolean;
 }
 
 /** Everything a storage holds, as loaded when it opens. */
@@ -65,6 +100,10 @@ export interface ObjectUpload {
   digest(): Buffer;
   /** Drops the bytes: the object will not be stored. */
   discard(): void;
+  /** Ends the writes and keeps the bytes, to be read with `read` (a multipart upload's part). */
+  finish(): void;
+  /** The bytes received, once finished; they stay readable until the stream ends. */
+  read(): Readable;
 }
 
 /**
@@ -81,9 +120,14 @@ export interface Storage {
   newUpload(): ObjectUpload;
   /** Stores an object with the bytes of `upload`, replacing one with the same key. */
   saveObject(bucket: string, object: StoredObject, upload: ObjectUpload): void;
+  /** Replaces the metadata of a stored object, keeping its bytes. */
+  saveObjectMetadata(bucket: string, object: StoredObject): void;
   deleteObject(bucket: string, key: string): void;
-  /** An object's bytes. */
-  readObject(bucket: string, key: string): Readable;
+  /**
+   * An object's bytes, or those of `range`. The bytes are those stored when it is called: a
+   * later write of the same key does not change what the stream gives.
+   */
+  readObject(bucket: string, key: string, range?: ByteRange): Readable;
   /** Releases what the storage holds open (files, locks). */
   close(): void;
 }
@@ -111,6 +155,15 @@ class MemoryUpload implements ObjectUpload {
 
   discard(): void {
     this.chunks.length = 0;
+  }
+
+  finish(): void {
+    // The chunks are already kept.
+  }
+
+  read(): Readable {
+    // A copy of the list, so that a discard while it is read does not cut the stream short.
+    return Readable.from([...this.chunks]);
   }
 }
 
@@ -141,12 +194,17 @@ export class MemoryStorage implements Storage {
     this.bodies.set(bodyKey(bucket, object.key), upload.bytes());
   }
 
+  saveObjectMetadata(): void {
+    // As saveBucket: the bytes stay where they are.
+  }
+
   deleteObject(bucket: string, key: string): void {
     this.bodies.delete(bodyKey(bucket, key));
   }
 
-  readObject(bucket: string, key: string): Readable {
-    return Readable.from([this.bodies.get(bodyKey(bucket, key)) ?? Buffer.alloc(0)]);
+  readObject(bucket: string, key: string, range?: ByteRange): Readable {
+    const body = this.bodies.get(bodyKey(bucket, key)) ?? Buffer.alloc(0);
+    return Readable.from([range === undefined ? body : body.subarray(range.start, range.end + 1)]);
   }
 
   close(): void {

@@ -177,7 +177,15 @@ describe("the admin API", () => {
     });
     await expect(admin("GET", "buckets")).resolves.toStrictEqual({
       status: 200,
-      json: [{ name: "logs", region: "cn-hangzhou", rule: { sseAlgorithm: "AES256" }, objects: 0 }],
+      json: [
+        {
+          name: "logs",
+          region: "cn-hangzhou",
+          rule: { sseAlgorithm: "AES256" },
+          objects: 0,
+          uploads: 0,
+        },
+      ],
     });
     const log = await admin("GET", "requests");
     expect((log.json as unknown[]).length).toBe(1);
