@@ -56,7 +56,7 @@ export type OnExisting = (typeof OnExisting)[keyof typeof OnExisting];
 export const OnDelete = {
   /** Remove the rule. */
   Remove: "remove",
-  /** Put back the rule found at create (remove it when there was none). */
+  /** Put back the rule found at create, or remove the rule when there was none. */
   Restore: "restore",
 } as const;
 
@@ -79,6 +79,41 @@ export interface OssLocation {
   readonly region: string;
   /** The endpoint origin, e.g. https://oss-cn-hangzhou.aliyuncs.com. */
   readonly endpoint: string;
+}
+
+/**
+ * An object that does not conform to its bucket's default rule, with the encryption OSS answered
+ * for it.
+ */
+export interface AuditedObject {
+  /** The object key. */
+  readonly key: string;
+  /** Its x-oss-server-side-encryption (AES256, KMS or SM4); absent when OSS does not encrypt it. */
+  readonly sseAlgorithm?: string;
+  /** Its KMS key id (KMS only). */
+  readonly kmsMasterKeyId?: string;
+  /** Its KMS data encryption, SM4 when so (KMS only). */
+  readonly kmsDataEncryption?: string;
+}
+
+/** How many audited objects are encrypted one way. */
+export interface EncryptionCount {
+  /**
+   * The encryption: none, AES256, SM4, KMS (default key) or KMS (key <id>), with SM4 data when so.
+   */
+  readonly encryption: string;
+  /** How many objects have it. */
+  readonly objects: number;
+  /** Whether it conforms to the bucket's default rule. */
+  readonly conforms: boolean;
+}
+
+/** An object the audit could not check, or a failure that stopped it. */
+export interface AuditFailure {
+  /** The object, when the failure is one object's. */
+  readonly key?: string;
+  /** What failed, and what to do about it. */
+  readonly message: string;
 }
 
 /** The arguments of a `BucketEncryption`. */
@@ -109,15 +144,15 @@ export interface BucketEncryptionArgs {
    */
   readonly endpoint?: pulumi.Input<string>;
   /** The request signature version: v4, or v1 for endpoints that only accept V1 (default v4). */
-  readonly signatureVersion?: pulumi.Input<SignatureVersion>;
+  readonly signatureVersion?: pulumi.Input<SignatureVersion | Uppercase<SignatureVersion>>;
   /**
    * What create does when the bucket already has a rule: overwrite it (the rule found is kept as
    * priorRule), or fail unless it equals the declared one (default overwrite).
    */
   readonly onExisting?: pulumi.Input<OnExisting>;
   /**
-   * What delete does: remove the rule, or restore the rule found at create (remove when there was
-   * none) (default remove).
+   * What delete does: remove the rule, or restore the rule found at create, removing it when there
+   * was none (default remove).
    */
   readonly onDelete?: pulumi.Input<OnDelete>;
 }
@@ -174,8 +209,9 @@ export const UNSET_PROPERTIES = {
 } as const;
 
 /**
- * The arguments of an explicit `ossencryption` provider. One left out falls back to the environment
- * (the stack config `ossencryption:*` configures only the default provider).
+ * The arguments of an explicit provider. The ossencryption provider: credentials, default location
+ * and patience for OSS calls. An explicit provider's argument left out falls back to the
+ * environment; the stack config ossencryption:* configures the default provider.
  */
 export interface ProviderArgs {
   /**
@@ -213,3 +249,68 @@ export interface ProviderArgs {
 
 /** The provider arguments that are always stored as secrets. */
 export const SECRET_PROVIDER_ARGS = ["accessKey", "secretKey", "securityToken"] as const;
+
+/** The arguments of `getBucketEncryptionAudit`. */
+export interface GetBucketEncryptionAuditArgs {
+  /** The bucket whose objects are audited. */
+  readonly bucket: pulumi.Input<string>;
+  /** Audit only the objects whose keys start with it; absent audits every object. */
+  readonly prefix?: pulumi.Input<string>;
+  /**
+   * The most objects to check, in key order: each costs a HEAD request on every preview and update
+   * (1 to 100000).
+   */
+  readonly maxObjects: pulumi.Input<number>;
+  /**
+   * The region id, e.g. cn-hangzhou (an oss- prefix is accepted); default: the provider's region
+   * (alicloud:region for the dynamic resource, ossencryption:region for the plugin's), then the
+   * environment.
+   */
+  readonly region?: pulumi.Input<string>;
+  /**
+   * The OSS endpoint, http(s)://host[:port]; default: the plugin provider's endpoint, then
+   * https://oss-<region>.aliyuncs.com.
+   */
+  readonly endpoint?: pulumi.Input<string>;
+  /** The request signature version: v4, or v1 for endpoints that only accept V1 (default v4). */
+  readonly signatureVersion?: pulumi.Input<SignatureVersion | Uppercase<SignatureVersion>>;
+}
+
+/** The result of `getBucketEncryptionAudit`. */
+export interface GetBucketEncryptionAuditResult {
+  /** The bucket audited. */
+  readonly bucket: string;
+  /** The key prefix audited; empty for every object. */
+  readonly prefix: string;
+  /**
+   * The bucket's default rule the objects were compared with; absent when it has none, and then no
+   * object conforms. Secret: it holds a key id read from OSS.
+   */
+  readonly rule?: EncryptionRule;
+  /** How many objects were checked. */
+  readonly scanned: number;
+  /** How many of them conform to the rule. */
+  readonly conforming: number;
+  /** How many of them do not. */
+  readonly nonConforming: number;
+  /** How many objects were listed but gone by the time they were checked. */
+  readonly vanished: number;
+  /**
+   * Whether every object under the prefix was listed; false when maxObjects stopped the audit
+   * first.
+   */
+  readonly complete: boolean;
+  /** The checked objects counted by encryption. Secret: it names key ids read from OSS. */
+  readonly byEncryption: readonly EncryptionCount[];
+  /**
+   * The non-conforming objects, in key order, up to 1,000. Secret: it names key ids read from OSS.
+   */
+  readonly objects: readonly AuditedObject[];
+  /** Whether more objects do not conform than objects lists. */
+  readonly truncated: boolean;
+  /**
+   * The objects that could not be checked, up to 100; a failure of the whole audit fails the call
+   * instead.
+   */
+  readonly errors: readonly AuditFailure[];
+}

@@ -8,8 +8,11 @@ import { join } from "node:path";
 import * as prettier from "prettier";
 import {
   BUCKET_ENCRYPTION,
+  BUCKET_ENCRYPTION_AUDIT,
   ENUMS,
   type EnumDefinition,
+  type InputFormat,
+  type FunctionInputDefinition,
   type InputDefinition,
   OBJECTS,
   PROVIDER_CONFIG,
@@ -33,6 +36,7 @@ export const RESOURCE_TYPES_FILE = "provider/resourceTypes.ts";
 export const README_SECTIONS = {
   inputs: "inputs reference",
   config: "provider config reference",
+  audit: "audit function reference",
 } as const;
 
 /** The markers that enclose a generated README section. */
@@ -43,7 +47,29 @@ export function readmeMarkers(section: string): { start: string; end: string } {
   };
 }
 
-const inputs: Readonly<Record<string, InputDefinition>> = BUCKET_ENCRYPTION.inputs;
+/**
+ * `inputs`, none of them secret: the providers keep an input secret when the program gives it as
+ * one, so a definition that asked for more would be a promise nothing keeps.
+ *
+ * @throws Error naming the inputs marked secret.
+ */
+function withoutSecrets<T extends PropertyDefinition>(
+  inputs: Readonly<Record<string, T>>,
+): Readonly<Record<string, T>> {
+  const secret = Object.entries(inputs).filter(([, input]) => input.secret === true);
+  if (secret.length > 0) {
+    throw new Error(
+      `The definition marks the inputs ${secret.map(([name]) => name).join(", ")} secret, which no provider enforces; mark outputs or config keys secret instead.`,
+    );
+  }
+  return inputs;
+}
+
+const inputs: Readonly<Record<string, InputDefinition>> = withoutSecrets(BUCKET_ENCRYPTION.inputs);
+const auditInputs: Readonly<Record<string, FunctionInputDefinition>> = withoutSecrets(
+  BUCKET_ENCRYPTION_AUDIT.inputs,
+);
+const auditOutputs: Readonly<Record<string, PropertyDefinition>> = BUCKET_ENCRYPTION_AUDIT.outputs;
 const outputs: Readonly<Record<string, PropertyDefinition>> = BUCKET_ENCRYPTION.outputs;
 const configKeys: Readonly<Record<string, PropertyDefinition>> = PROVIDER_CONFIG.keys;
 const enums: Readonly<Record<string, EnumDefinition>> = ENUMS;
@@ -87,21 +113,33 @@ function docComment(text: string, indent = ""): string {
 function typeOf(type: ValueType): string {
   switch (type.kind) {
     case "string":
-      return "string";
+    case "boolean":
+      return type.kind;
     case "integer":
+    case "count":
       return "number";
     case "enum":
       return type.name;
     case "object":
       return objectTypeName(type.name);
+    case "array":
+      return `readonly ${typeOf(type.items)}[]`;
   }
 }
 
-/** The TypeScript type an input accepts: an enum in any letter case where the provider does. */
+/** The TypeScript type an input accepts: an enum in either letter case where the provider folds it. */
 function inputTypeOf(type: ValueType): string {
-  return type.kind === "enum" && enums[type.name]?.letterCase === "upper"
-    ? `${type.name} | Lowercase<${type.name}>`
-    : typeOf(type);
+  if (type.kind !== "enum") {
+    return typeOf(type);
+  }
+  switch (enums[type.name]?.letterCase) {
+    case "upper":
+      return `${type.name} | Lowercase<${type.name}>`;
+    case "lower":
+      return `${type.name} | Uppercase<${type.name}>`;
+    default:
+      return type.name;
+  }
 }
 
 /** The PascalCase key of an enum value: `v4` is `V4`, `overwrite` is `Overwrite`. */
@@ -187,9 +225,7 @@ export function resourceTypesSource(): string {
     ].map((name) => `  ${name}: undefined,`),
     "} as const;",
     "",
-    docComment(
-      "The arguments of an explicit `ossencryption` provider. One left out falls back to the environment (the stack config `ossencryption:*` configures only the default provider).",
-    ),
+    docComment(`The arguments of an explicit provider. ${PROVIDER_CONFIG.description}`),
     "export interface ProviderArgs {",
     ...Object.entries(configKeys).flatMap(([name, key]) => [
       docComment(
@@ -206,6 +242,22 @@ export function resourceTypesSource(): string {
       .map(([name]) => JSON.stringify(name))
       .join(", ")}] as const;`,
     "",
+    "/** The arguments of `getBucketEncryptionAudit`. */",
+    "export interface GetBucketEncryptionAuditArgs {",
+    ...Object.entries(auditInputs).flatMap(([name, input]) => [
+      docComment(describeProperty(input), "  "),
+      `  readonly ${name}${input.required === true ? "" : "?"}: pulumi.Input<${inputTypeOf(input.type)}>;`,
+    ]),
+    "}",
+    "",
+    "/** The result of `getBucketEncryptionAudit`. */",
+    "export interface GetBucketEncryptionAuditResult {",
+    ...Object.entries(auditOutputs).flatMap(([name, output]) => [
+      docComment(describeProperty(output), "  "),
+      `  readonly ${name}${output.required === true ? "" : "?"}: ${typeOf(output.type)};`,
+    ]),
+    "}",
+    "",
   );
   return lines.join("\n");
 }
@@ -215,19 +267,39 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|");
 }
 
-/** The values a property takes, for a reference table. */
-function valuesOf(property: PropertyDefinition): string {
-  const { type } = property;
+/** How the README names the text formats of inputs. */
+const FORMAT_NAMES: Readonly<Record<InputFormat, string>> = {
+  bucketName: "bucket name",
+  kmsKeyId: "KMS key id or ARN",
+  regionId: "region id",
+  endpoint: "http(s) origin",
+};
+
+/** The values of a type, for a reference table. */
+function valuesOfType(type: ValueType): string {
   switch (type.kind) {
     case "string":
       return "text";
+    case "boolean":
+      return "true or false";
     case "integer":
       return `whole ${type.unit}, ${type.min} to ${type.max}`;
+    case "count":
+      return `whole ${type.unit}`;
     case "enum":
       return (enums[type.name]?.values ?? []).map(({ value }) => `\`${value}\``).join(", ");
     case "object":
       return objectTypeName(type.name);
+    case "array":
+      return `list of ${valuesOfType(type.items)}`;
   }
+}
+
+/** The values a property takes, for a reference table: its format's name, else its type's. */
+function valuesOf(property: PropertyDefinition & { readonly format?: InputFormat }): string {
+  return property.format === undefined
+    ? valuesOfType(property.type)
+    : FORMAT_NAMES[property.format];
 }
 
 /** The README's generated sections, by section name, each without its markers. */
@@ -244,12 +316,29 @@ export function readmeSections(): Record<keyof typeof README_SECTIONS, string> {
     ([name, key]) =>
       `| \`ossencryption:${name}\` | ${cell(valuesOf(key))} | ${key.default ?? ""} | ${key.secret === true ? "always" : ""} | ${cell(key.description)} |`,
   );
+  const auditInputRows = Object.entries(auditInputs).map(
+    ([name, input]) =>
+      `| \`${name}\` | ${cell(valuesOf(input))} | ${input.required === true ? "required" : (input.default ?? "")} | ${cell(describeProperty(input))} |`,
+  );
+  const auditOutputRows = Object.entries(auditOutputs).map(
+    ([name, output]) =>
+      `| \`${name}\` | ${cell(valuesOf(output))} | ${output.required === true ? "always" : "when set"}${output.secret === true ? ", secret" : ""} | ${cell(output.description)} |`,
+  );
   return {
     inputs: [
       "| property | values | default | what it is |",
       "| --- | --- | --- | --- |",
       ...inputRows,
       ...outputRows,
+    ].join("\n"),
+    audit: [
+      "| input | values | default | what it is |",
+      "| --- | --- | --- | --- |",
+      ...auditInputRows,
+      "",
+      "| output | values | present | what it is |",
+      "| --- | --- | --- | --- |",
+      ...auditOutputRows,
     ].join("\n"),
     config: [
       "| key | values | default | secret | what it is |",

@@ -76,7 +76,7 @@ export const ENUMS = {
       { value: "remove", description: "Remove the rule." },
       {
         value: "restore",
-        description: "Put back the rule found at create (remove it when there was none).",
+        description: "Put back the rule found at create, or remove the rule when there was none.",
       },
     ],
   },
@@ -101,10 +101,16 @@ export function enumValues<N extends EnumName>(
 /** The type of a property's value. */
 export type ValueType =
   | { readonly kind: "string" }
+  | { readonly kind: "boolean" }
+  /** A whole number of `unit` from `min` to `max`: an input or a setting. */
   | { readonly kind: "integer"; readonly min: number; readonly max: number; readonly unit: string }
+  /** How many `unit` there are: an output, a whole number from 0. */
+  | { readonly kind: "count"; readonly unit: string }
   | { readonly kind: "enum"; readonly name: EnumName }
   /** An object type of `OBJECTS`, by name (typed as text here: `OBJECTS` is typed by this). */
-  | { readonly kind: "object"; readonly name: string };
+  | { readonly kind: "object"; readonly name: string }
+  /** A list of values of type `items`. */
+  | { readonly kind: "array"; readonly items: ValueType };
 
 /** One property of a resource, an object type or the provider config. */
 export interface PropertyDefinition {
@@ -175,6 +181,61 @@ export const OBJECTS = {
       },
     },
   },
+  AuditedObject: {
+    description:
+      "An object that does not conform to its bucket's default rule, with the encryption OSS answered for it.",
+    properties: {
+      key: { type: { kind: "string" }, description: "The object key.", required: true },
+      sseAlgorithm: {
+        type: { kind: "string" },
+        description:
+          "Its x-oss-server-side-encryption (AES256, KMS or SM4); absent when OSS does not encrypt it.",
+      },
+      kmsMasterKeyId: {
+        type: { kind: "string" },
+        description: "Its KMS key id (KMS only).",
+      },
+      kmsDataEncryption: {
+        type: { kind: "string" },
+        description: "Its KMS data encryption, SM4 when so (KMS only).",
+      },
+    },
+  },
+  EncryptionCount: {
+    description: "How many audited objects are encrypted one way.",
+    properties: {
+      encryption: {
+        type: { kind: "string" },
+        description:
+          "The encryption: none, AES256, SM4, KMS (default key) or KMS (key <id>), with SM4 data when so.",
+        required: true,
+      },
+      objects: {
+        type: { kind: "count", unit: "objects" },
+        description: "How many objects have it.",
+        required: true,
+      },
+      conforms: {
+        type: { kind: "boolean" },
+        description: "Whether it conforms to the bucket's default rule.",
+        required: true,
+      },
+    },
+  },
+  AuditFailure: {
+    description: "An object the audit could not check, or a failure that stopped it.",
+    properties: {
+      key: {
+        type: { kind: "string" },
+        description: "The object, when the failure is one object's.",
+      },
+      message: {
+        type: { kind: "string" },
+        description: "What failed, and what to do about it.",
+        required: true,
+      },
+    },
+  },
 } as const satisfies Readonly<
   Record<
     string,
@@ -187,6 +248,36 @@ export const OBJECTS = {
 
 /** The name of an object type. */
 export type ObjectName = keyof typeof OBJECTS;
+
+/**
+ * Where a bucket's calls go and how they are signed: inputs of the resource and of the audit
+ * function alike.
+ */
+const LOCATION_INPUTS = {
+  region: {
+    type: { kind: "string" },
+    format: "regionId",
+    role: "setting",
+    description:
+      "The region id, e.g. cn-hangzhou (an oss- prefix is accepted); default: the provider's region (alicloud:region for the dynamic resource, ossencryption:region for the plugin's), then the environment.",
+    outputDescription: "The region declared, without the oss- prefix.",
+  },
+  endpoint: {
+    type: { kind: "string" },
+    format: "endpoint",
+    role: "setting",
+    description:
+      "The OSS endpoint, http(s)://host[:port]; default: the plugin provider's endpoint, then https://oss-<region>.aliyuncs.com.",
+    outputDescription: "The endpoint declared, as an origin.",
+  },
+  signatureVersion: {
+    type: { kind: "enum", name: "SignatureVersion" },
+    role: "setting",
+    default: "v4",
+    description: "The request signature version: v4, or v1 for endpoints that only accept V1.",
+    outputDescription: "The signature version in use.",
+  },
+} as const satisfies Readonly<Record<string, InputDefinition>>;
 
 /** The `BucketEncryption` resource. */
 export const BUCKET_ENCRYPTION = {
@@ -224,29 +315,7 @@ export const BUCKET_ENCRYPTION = {
       description: "SM4 to encrypt data with SM4 instead of AES256 under KMS (KMS only).",
       outputDescription: "SM4 when OSS holds SM4 data encryption under KMS.",
     },
-    region: {
-      type: { kind: "string" },
-      format: "regionId",
-      role: "setting",
-      description:
-        "The region id, e.g. cn-hangzhou (an oss- prefix is accepted); default: the provider's region (alicloud:region for the dynamic resource, ossencryption:region for the plugin's), then the environment.",
-      outputDescription: "The region declared, without the oss- prefix.",
-    },
-    endpoint: {
-      type: { kind: "string" },
-      format: "endpoint",
-      role: "setting",
-      description:
-        "The OSS endpoint, http(s)://host[:port]; default: the plugin provider's endpoint, then https://oss-<region>.aliyuncs.com.",
-      outputDescription: "The endpoint declared, as an origin.",
-    },
-    signatureVersion: {
-      type: { kind: "enum", name: "SignatureVersion" },
-      role: "setting",
-      default: "v4",
-      description: "The request signature version: v4, or v1 for endpoints that only accept V1.",
-      outputDescription: "The signature version in use.",
-    },
+    ...LOCATION_INPUTS,
     onExisting: {
       type: { kind: "enum", name: "OnExisting" },
       role: "setting",
@@ -260,7 +329,7 @@ export const BUCKET_ENCRYPTION = {
       role: "setting",
       default: "remove",
       description:
-        "What delete does: remove the rule, or restore the rule found at create (remove when there was none).",
+        "What delete does: remove the rule, or restore the rule found at create, removing it when there was none.",
       outputDescription: "What delete does.",
     },
   },
@@ -287,6 +356,113 @@ export const BUCKET_ENCRYPTION = {
 
 /** The name of a `BucketEncryption` input. */
 export type InputName = keyof typeof BUCKET_ENCRYPTION.inputs;
+
+/** One input of a function: a property with the format its text must have, if any. */
+export interface FunctionInputDefinition extends PropertyDefinition {
+  readonly format?: InputFormat;
+}
+
+/** The most objects one call of the audit function may check. */
+export const AUDIT_FUNCTION_MAX_OBJECTS = 100_000;
+
+/**
+ * The function `getBucketEncryptionAudit`: the audit of `oss-encryption-audit` for programs. Its
+ * outputs are the command's JSON document.
+ */
+export const BUCKET_ENCRYPTION_AUDIT = {
+  token: `${PACKAGE}:index:getBucketEncryptionAudit`,
+  description:
+    "Audits the objects of an OSS bucket against its default encryption rule: one HEAD request per object, on every preview and update. An object conforms when OSS would have applied the current rule to it.",
+  inputs: {
+    bucket: {
+      type: { kind: "string" },
+      format: "bucketName",
+      required: true,
+      description: "The bucket whose objects are audited.",
+    },
+    prefix: {
+      type: { kind: "string" },
+      description: "Audit only the objects whose keys start with it; absent audits every object.",
+    },
+    maxObjects: {
+      type: { kind: "integer", min: 1, max: AUDIT_FUNCTION_MAX_OBJECTS, unit: "objects" },
+      required: true,
+      description:
+        "The most objects to check, in key order: each costs a HEAD request on every preview and update.",
+    },
+    ...LOCATION_INPUTS,
+  },
+  outputs: {
+    bucket: { type: { kind: "string" }, description: "The bucket audited.", required: true },
+    prefix: {
+      type: { kind: "string" },
+      description: "The key prefix audited; empty for every object.",
+      required: true,
+    },
+    rule: {
+      type: { kind: "object", name: "EncryptionRule" },
+      secret: true,
+      description:
+        "The bucket's default rule the objects were compared with; absent when it has none, and then no object conforms. Secret: it holds a key id read from OSS.",
+    },
+    scanned: {
+      type: { kind: "count", unit: "objects" },
+      description: "How many objects were checked.",
+      required: true,
+    },
+    conforming: {
+      type: { kind: "count", unit: "objects" },
+      description: "How many of them conform to the rule.",
+      required: true,
+    },
+    nonConforming: {
+      type: { kind: "count", unit: "objects" },
+      description: "How many of them do not.",
+      required: true,
+    },
+    vanished: {
+      type: { kind: "count", unit: "objects" },
+      description: "How many objects were listed but gone by the time they were checked.",
+      required: true,
+    },
+    complete: {
+      type: { kind: "boolean" },
+      description:
+        "Whether every object under the prefix was listed; false when maxObjects stopped the audit first.",
+      required: true,
+    },
+    byEncryption: {
+      type: { kind: "array", items: { kind: "object", name: "EncryptionCount" } },
+      secret: true,
+      description:
+        "The checked objects counted by encryption. Secret: it names key ids read from OSS.",
+      required: true,
+    },
+    objects: {
+      type: { kind: "array", items: { kind: "object", name: "AuditedObject" } },
+      secret: true,
+      description:
+        "The non-conforming objects, in key order, up to 1,000. Secret: it names key ids read from OSS.",
+      required: true,
+    },
+    truncated: {
+      type: { kind: "boolean" },
+      description: "Whether more objects do not conform than objects lists.",
+      required: true,
+    },
+    errors: {
+      type: { kind: "array", items: { kind: "object", name: "AuditFailure" } },
+      description:
+        "The objects that could not be checked, up to 100; a failure of the whole audit fails the call instead.",
+      required: true,
+    },
+  },
+} as const satisfies {
+  readonly token: string;
+  readonly description: string;
+  readonly inputs: Readonly<Record<string, FunctionInputDefinition>>;
+  readonly outputs: Readonly<Record<string, PropertyDefinition>>;
+};
 
 /** The `ossencryption` provider's config: stack config `ossencryption:<key>`, or an explicit provider's inputs. */
 export const PROVIDER_CONFIG = {
@@ -352,13 +528,17 @@ export type TuningName = {
 /** The TypeScript type of a value of type `T`, in canonical form. */
 export type ValueOf<T extends ValueType> = T extends { readonly kind: "string" }
   ? string
-  : T extends { readonly kind: "integer" }
-    ? number
-    : T extends { readonly kind: "enum"; readonly name: infer N extends EnumName }
-      ? EnumValues<N>
-      : T extends { readonly kind: "object"; readonly name: infer O extends ObjectName }
-        ? ObjectOf<(typeof OBJECTS)[O]["properties"]>
-        : never;
+  : T extends { readonly kind: "boolean" }
+    ? boolean
+    : T extends { readonly kind: "integer" } | { readonly kind: "count" }
+      ? number
+      : T extends { readonly kind: "enum"; readonly name: infer N extends EnumName }
+        ? EnumValues<N>
+        : T extends { readonly kind: "object"; readonly name: infer O extends ObjectName }
+          ? ObjectOf<(typeof OBJECTS)[O]["properties"]>
+          : T extends { readonly kind: "array"; readonly items: infer I extends ValueType }
+            ? readonly ValueOf<I>[]
+            : never;
 
 /** Whether a property always has a value once canonical: required, or defaulted. */
 type AlwaysSet<P> = P extends { readonly required: true } | { readonly default: string }
@@ -380,8 +560,9 @@ export type ObjectOf<P extends Readonly<Record<string, PropertyDefinition>>> = {
  * the README give it: `How many attempts an operation may make (1 to 20; default 8).`
  */
 export function describeProperty(property: PropertyDefinition): string {
+  const { type } = property;
   const notes = [
-    property.type.kind === "integer" ? `${property.type.min} to ${property.type.max}` : undefined,
+    type.kind === "integer" ? `${type.min} to ${type.max}` : undefined,
     property.default === undefined ? undefined : `default ${property.default}`,
   ].filter((note) => note !== undefined);
   return notes.length === 0

@@ -1,6 +1,8 @@
+import { BUCKET_ENCRYPTION, PROVIDER_CONFIG } from "./definition";
 import {
   type BucketEncryptionInputs,
   bucketNameProblem,
+  checkAuditInputs,
   checkInputs,
   checkStoredOutputs,
   INPUT_PROPERTIES,
@@ -559,6 +561,96 @@ describe("checkStoredOutputs", () => {
     const outcome = checkStoredOutputs({ ...STORED, ...change });
     expect(outcome.ok ? [] : outcome.failures.map((failure) => failure.property)).toStrictEqual([
       property,
+    ]);
+  });
+});
+
+describe("the definition's defaults", () => {
+  it.each(
+    Object.entries(BUCKET_ENCRYPTION.inputs).flatMap(([name, input]) =>
+      "default" in input ? [[name, input.default]] : [],
+    ),
+  )("the default of %s, %j, is a value the input accepts, in canonical form", (name, value) => {
+    expect(inputsOf({ bucket: "logs", sseAlgorithm: "AES256", [name]: value })).toMatchObject({
+      [name]: value,
+    });
+  });
+
+  it.each(
+    Object.entries(PROVIDER_CONFIG.keys).flatMap(([name, key]) =>
+      "default" in key ? [[name, key.default, key.type.min, key.type.max]] : [],
+    ),
+  )(
+    "the default of the config key %s, %s, is a whole number from %d to %d",
+    (_name, value, min, max) => {
+      expect(String(Number(value))).toBe(value);
+      expect(Number(value)).toBeGreaterThanOrEqual(min);
+      expect(Number(value)).toBeLessThanOrEqual(max);
+    },
+  );
+});
+
+describe("checkAuditInputs", () => {
+  it("canonicalises the audit function's inputs as the resource's of the same names", () => {
+    expect(
+      checkAuditInputs({
+        bucket: "logs",
+        prefix: "2026/",
+        maxObjects: 500,
+        region: "oss-cn-shanghai",
+        endpoint: "http://127.0.0.1:9000/",
+        signatureVersion: "V1",
+      }),
+    ).toStrictEqual({
+      ok: true,
+      inputs: {
+        bucket: "logs",
+        prefix: "2026/",
+        maxObjects: 500,
+        region: "cn-shanghai",
+        endpoint: "http://127.0.0.1:9000",
+        signatureVersion: "v1",
+      },
+    });
+  });
+
+  it("leaves out an empty prefix and defaults the signature version", () => {
+    expect(checkAuditInputs({ bucket: "logs", prefix: "", maxObjects: 1 })).toStrictEqual({
+      ok: true,
+      inputs: { bucket: "logs", maxObjects: 1, signatureVersion: "v4" },
+    });
+  });
+
+  it.each([
+    [{ bucket: "logs" }, "maxObjects is required: a whole number of objects from 1 to 100000"],
+    [
+      { bucket: "logs", maxObjects: 0 },
+      "maxObjects must be a whole number of objects from 1 to 100000",
+    ],
+    [
+      { bucket: "logs", maxObjects: 100_001 },
+      "maxObjects must be a whole number of objects from 1 to 100000",
+    ],
+    [
+      { bucket: "logs", maxObjects: 2.5 },
+      "maxObjects must be a whole number of objects from 1 to 100000",
+    ],
+    [
+      { bucket: "logs", maxObjects: "10" },
+      "maxObjects must be a whole number of objects from 1 to 100000; got string",
+    ],
+    [
+      { bucket: "Logs", maxObjects: 1 },
+      "bucket may contain only lowercase letters, digits and hyphens",
+    ],
+    [
+      { bucket: "logs", maxObjects: 1, sseAlgorithm: "KMS" },
+      'unknown argument "sseAlgorithm"; allowed arguments are bucket, prefix, maxObjects, region, endpoint, signatureVersion',
+    ],
+  ])("refuses %j: %s", (args, reason) => {
+    const outcome = checkAuditInputs(args);
+    expect(outcome.ok ? [] : outcome.failures.map((failure) => failure.reason)).toStrictEqual([
+      reason,
     ]);
   });
 });

@@ -9,12 +9,15 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { z } from "zod";
 import {
   BUCKET_ENCRYPTION,
+  BUCKET_ENCRYPTION_AUDIT,
   ENUMS,
+  type FunctionInputDefinition,
   type EnumName,
   enumValues,
   type EnumValues,
   type InputFormat,
   type InputName,
+  type PropertyDefinition,
   OBJECTS,
   type ObjectOf,
 } from "./definition";
@@ -47,13 +50,12 @@ export type BucketEncryptionInputs = ObjectOf<typeof BUCKET_ENCRYPTION.inputs>;
  */
 export type OssLocation = ObjectOf<typeof OBJECTS.Location.properties>;
 
-/** The outputs of a `BucketEncryption`: the canonical inputs, the rule found at create, the location. */
-export type BucketEncryptionOutputs = BucketEncryptionInputs & {
-  /** The rule the bucket held when the resource was created; absent when it had none. */
-  readonly priorRule?: EncryptionRule;
-  /** Where the calls go; absent in states written before it was recorded. */
-  readonly location?: OssLocation;
-};
+/**
+ * The outputs of a `BucketEncryption`: the canonical inputs, and the outputs of the definition
+ * (the rule found at create, the location).
+ */
+export type BucketEncryptionOutputs = BucketEncryptionInputs &
+  ObjectOf<typeof BUCKET_ENCRYPTION.outputs>;
 
 /** One invalid input: the property and a sentence saying what is wrong and what is allowed. */
 export interface InputFailure {
@@ -100,12 +102,19 @@ const REGION_ID_MAX_LENGTH = 64;
 /** Values quoted in messages are cut to this length so a hostile input cannot flood one. */
 const QUOTE_MAX_LENGTH = 64;
 
-/** The inputs' defaults, from the definition. */
-const DEFAULTS: Partial<Record<InputName, string>> = Object.fromEntries(
-  Object.entries(BUCKET_ENCRYPTION.inputs).flatMap(([name, input]) =>
-    "default" in input ? [[name, input.default]] : [],
-  ),
-);
+/** The defaults of `inputs`, from the definition, by input name. */
+function defaultsOf(
+  inputs: Readonly<Record<string, PropertyDefinition>>,
+): Readonly<Record<string, string>> {
+  return Object.fromEntries(
+    Object.entries(inputs).flatMap(([name, input]) =>
+      input.default === undefined ? [] : [[name, input.default]],
+    ),
+  );
+}
+
+/** The resource inputs' defaults. */
+const DEFAULTS = defaultsOf(BUCKET_ENCRYPTION.inputs);
 
 /**
  * Quotes a value for a message, shortened when long. Check failures quote no input: the engine
@@ -272,27 +281,44 @@ const FORMATS: Readonly<Record<InputFormat, z.ZodType>> = {
   endpoint: endpointSchema,
 };
 
+/** A whole number from `min` to `max`, named in its errors. */
+function integerInput(property: string, type: { min: number; max: number; unit: string }) {
+  const accepts = `a whole number of ${type.unit} from ${type.min} to ${type.max}`;
+  return z
+    .number({
+      error: (issue) =>
+        issue.input === undefined
+          ? `${property} is required: ${accepts}`
+          : `${property} must be ${accepts}; got ${typeName(issue.input)}`,
+    })
+    .refine((value) => Number.isInteger(value) && value >= type.min && value <= type.max, {
+      error: `${property} must be ${accepts}`,
+    });
+}
+
 /**
  * The schema of one input: its type's, or its format's; an optional one treats `""` and null as
  * absent.
  */
-function inputSchema(property: InputName): z.ZodType {
-  const input: InputDefinitionOf = BUCKET_ENCRYPTION.inputs[property];
+function inputSchema(property: string, input: FunctionInputDefinition): z.ZodType {
+  const { type } = input;
   const schema =
-    input.type.kind === "enum"
-      ? enumInput(property, input.type.name)
-      : "format" in input
-        ? FORMATS[input.format]
-        : stringInput(property, "text");
-  return "required" in input ? schema : emptyAsAbsent(schema);
+    type.kind === "enum"
+      ? enumInput(property, type.name)
+      : type.kind === "integer"
+        ? integerInput(property, type)
+        : input.format !== undefined
+          ? FORMATS[input.format]
+          : stringInput(property, "text");
+  return input.required === true ? schema : emptyAsAbsent(schema);
 }
-
-/** An input's definition, as `inputSchema` reads it. */
-type InputDefinitionOf = (typeof BUCKET_ENCRYPTION.inputs)[InputName];
 
 const inputFieldsSchema = z.strictObject(
   Object.fromEntries(
-    (Object.keys(BUCKET_ENCRYPTION.inputs) as InputName[]).map((name) => [name, inputSchema(name)]),
+    Object.entries(BUCKET_ENCRYPTION.inputs).map(([name, input]) => [
+      name,
+      inputSchema(name, input),
+    ]),
   ) as Record<InputName, z.ZodType>,
   {
     error: (issue) =>
@@ -420,15 +446,19 @@ const storedRuleFields = {
 const storedOutputsSchema = z.object({
   ...inputFieldsSchema.shape,
   ...storedRuleFields,
-  priorRule: z.strictObject(storedRuleFields).optional(),
-  location: z
-    .strictObject({
-      region: z
-        .string()
-        .regex(/^[\w.-]{1,64}$/, "location.region must be 1 to 64 letters, digits, _ . or -"),
-      endpoint: endpointSchema,
-    })
-    .optional(),
+  ...({
+    priorRule: z.strictObject(storedRuleFields).optional(),
+    location: z
+      .strictObject({
+        region: z
+          .string()
+          .regex(/^[\w.-]{1,64}$/, "location.region must be 1 to 64 letters, digits, _ . or -"),
+        endpoint: endpointSchema,
+      })
+      .optional(),
+    // Every output of the definition has its stored schema here, or this does not compile: an
+    // output left out would be dropped from every state read back.
+  } satisfies Record<keyof typeof BUCKET_ENCRYPTION.outputs, z.ZodType>),
 });
 
 /** The result of checking stored outputs: canonical outputs, or every failure found. */
@@ -456,16 +486,57 @@ export function checkStoredOutputs(stored: Readonly<Record<string, unknown>>): S
   if (!parsed.success) {
     return { ok: false, failures: failuresOf(parsed.error) };
   }
-  const { priorRule, ...outputs } = parsed.data as Omit<BucketEncryptionOutputs, "priorRule"> & {
-    readonly priorRule?: EncryptionRule;
-  };
+  const { priorRule, ...outputs } = parsed.data as BucketEncryptionOutputs;
   return {
     ok: true,
     outputs: dropUndefined({
       ...DEFAULTS,
       ...outputs,
       priorRule: priorRule === undefined ? undefined : ruleOf(priorRule),
-    }) as BucketEncryptionOutputs,
+    }),
+  };
+}
+
+/** The canonical inputs of the audit function `getBucketEncryptionAudit`. */
+export type AuditInputs = ObjectOf<typeof BUCKET_ENCRYPTION_AUDIT.inputs>;
+
+/** The audit function inputs' defaults. */
+const AUDIT_DEFAULTS = defaultsOf(BUCKET_ENCRYPTION_AUDIT.inputs);
+
+/** The audit function's inputs, checked as the resource's inputs of the same names are. */
+const auditInputsSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(BUCKET_ENCRYPTION_AUDIT.inputs).map(([name, input]) => [
+      name,
+      inputSchema(name, input),
+    ]),
+  ),
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown ${issue.keys.length === 1 ? "argument" : "arguments"} ${issue.keys
+            .map(quote)
+            .join(
+              ", ",
+            )}; allowed arguments are ${Object.keys(BUCKET_ENCRYPTION_AUDIT.inputs).join(", ")}`
+        : undefined,
+  },
+);
+
+/** The result of checking the audit function's inputs. */
+export type AuditInputsOutcome =
+  | { readonly ok: true; readonly inputs: AuditInputs }
+  | { readonly ok: false; readonly failures: readonly InputFailure[] };
+
+/** Validates and canonicalises the audit function's inputs; every value must be known. */
+export function checkAuditInputs(args: Readonly<Record<string, unknown>>): AuditInputsOutcome {
+  const parsed = auditInputsSchema.safeParse(args);
+  if (!parsed.success) {
+    return { ok: false, failures: failuresOf(parsed.error) };
+  }
+  return {
+    ok: true,
+    inputs: dropUndefined({ ...AUDIT_DEFAULTS, ...parsed.data }) as AuditInputs,
   };
 }
 

@@ -3,8 +3,25 @@
  * and the one-sentence error users see.
  */
 
-/** The OSS API operations the provider calls. */
-export type OssOperation = "GetBucketEncryption" | "PutBucketEncryption" | "DeleteBucketEncryption";
+/** The OSS API operations this package calls, each with the RAM action it needs. */
+const RAM_ACTIONS = {
+  GetBucketEncryption: "oss:GetBucketEncryption",
+  PutBucketEncryption: "oss:PutBucketEncryption",
+  DeleteBucketEncryption: "oss:DeleteBucketEncryption",
+  GetBucketVersioning: "oss:GetBucketVersioning",
+  ListObjectsV2: "oss:ListObjects",
+  HeadObject: "oss:GetObject",
+  GetObjectACL: "oss:GetObjectAcl",
+  PutObjectACL: "oss:PutObjectAcl",
+  CopyObject: "oss:GetObject and oss:PutObject",
+  InitiateMultipartUpload: "oss:PutObject",
+  UploadPartCopy: "oss:GetObject and oss:PutObject",
+  CompleteMultipartUpload: "oss:PutObject",
+  AbortMultipartUpload: "oss:AbortMultipartUpload",
+} as const;
+
+/** An OSS API operation this package calls. */
+export type OssOperation = keyof typeof RAM_ACTIONS;
 
 /** The facts of one failed call, read off an ali-oss error. */
 export interface OssFailure {
@@ -94,7 +111,7 @@ export function isRetryable(failure: OssFailure): boolean {
 function hintFor(operation: OssOperation, failure: OssFailure, credentialSource: string): string {
   switch (failure.code) {
     case "AccessDenied":
-      return `grant the RAM action oss:${operation} on this bucket to the credentials from ${credentialSource}`;
+      return `grant the RAM action ${RAM_ACTIONS[operation]} on this bucket to the credentials from ${credentialSource}`;
     case "InvalidAccessKeyId":
       return `check the access key id from ${credentialSource}`;
     case "SignatureDoesNotMatch":
@@ -125,8 +142,10 @@ export class OssRequestError extends Error {
     /** How many attempts were made, the first included. */
     readonly attempts: number,
     credentialSource: string,
+    /** The object it was called on, for object calls. */
+    readonly key?: string,
   ) {
-    super(describeFailure(operation, bucket, failure, attempts, credentialSource));
+    super(describeFailure(operation, bucket, failure, attempts, credentialSource, key));
   }
 
   /** The OSS error code, e.g. `AccessDenied`. */
@@ -141,6 +160,7 @@ function describeFailure(
   failure: OssFailure,
   attempts: number,
   credentialSource: string,
+  key: string | undefined,
 ): string {
   const facts = [
     failure.status !== undefined && failure.status > 0 ? `HTTP ${failure.status}` : undefined,
@@ -150,10 +170,15 @@ function describeFailure(
   const detail = failure.detail === undefined ? "" : `: ${failure.detail.replace(/\.$/, "")}`;
   const hint = hintFor(operation, failure, credentialSource);
   return (
-    `${operation} on bucket "${bucket}" failed with ${failure.code}` +
+    `${operation} on ${key === undefined ? "" : `object ${quoteKey(key)} of `}bucket "${bucket}" failed with ${failure.code}` +
     (facts.length > 0 ? ` (${facts.join(", ")})` : "") +
     detail +
     (hint === "" ? "" : `; ${hint}`) +
     "."
   );
+}
+
+/** An object key for a message: quoted, and cut when long (keys run to 1023 bytes). */
+function quoteKey(key: string): string {
+  return JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key);
 }

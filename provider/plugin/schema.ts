@@ -4,7 +4,9 @@
  */
 import {
   BUCKET_ENCRYPTION,
+  BUCKET_ENCRYPTION_AUDIT,
   ENUMS,
+  type FunctionInputDefinition,
   type InputDefinition,
   OBJECTS,
   PACKAGE,
@@ -14,10 +16,16 @@ import {
   type ValueType,
 } from "../core/definition";
 
-/** A property in Pulumi's package schema (the parts this package uses). */
-export interface SchemaProperty {
-  readonly type?: "string" | "integer";
+/** A type in Pulumi's package schema (the parts this package uses). */
+export interface SchemaType {
+  readonly type?: "string" | "integer" | "boolean" | "array";
   readonly $ref?: string;
+  readonly items?: SchemaType;
+  readonly oneOf?: readonly SchemaType[];
+}
+
+/** A property in Pulumi's package schema (the parts this package uses). */
+export interface SchemaProperty extends SchemaType {
   readonly description: string;
   readonly secret?: true;
   readonly replaceOnChanges?: true;
@@ -28,16 +36,36 @@ export function typeToken(name: string): string {
   return `${PACKAGE}:index:${name}`;
 }
 
-/** The schema type of a value type: a primitive, or a reference to an enum or object type. */
-function schemaType(type: ValueType): Pick<SchemaProperty, "type" | "$ref"> {
+/**
+ * The schema type of a value type: a primitive, an array, or a reference to an enum or object
+ * type. An enumeration's values are also accepted as any text (`oneOf`), as the providers have
+ * always accepted them: in any letter case where they fold it, with their own message naming
+ * the values for anything else, and as plain strings from Go and YAML programs written before the
+ * enumerations were typed.
+ */
+function schemaType(type: ValueType): SchemaType {
   switch (type.kind) {
     case "string":
     case "integer":
+    case "boolean":
       return { type: type.kind };
+    case "count":
+      return { type: "integer" };
+    case "array":
+      return { type: "array", items: schemaType(type.items) };
     case "enum":
+      return {
+        type: "string",
+        oneOf: [{ type: "string" }, { type: "string", $ref: ref(type.name) }],
+      };
     case "object":
-      return { $ref: `#/types/${typeToken(type.name)}` };
+      return { $ref: ref(type.name) };
   }
+}
+
+/** A reference to the type `name`. */
+function ref(name: string): string {
+  return `#/types/${typeToken(name)}`;
 }
 
 /** One property of the schema. */
@@ -74,6 +102,8 @@ function requiredOf(record: Readonly<Record<string, PropertyDefinition>>, withDe
 /** The package schema at `version` (semver without `v`). */
 export function packageSchema(version: string): object {
   const inputs: Readonly<Record<string, InputDefinition>> = BUCKET_ENCRYPTION.inputs;
+  const auditInputs: Readonly<Record<string, FunctionInputDefinition>> =
+    BUCKET_ENCRYPTION_AUDIT.inputs;
   const objects: Readonly<
     Record<
       string,
@@ -122,13 +152,33 @@ export function packageSchema(version: string): object {
           schemaProperty(input, describeProperty(input), input.role === "identity"),
         ),
         requiredInputs: requiredOf(inputs, false),
+        // Code generators read replaceOnChanges from the outputs, the engine from the inputs.
         properties: {
           ...mapValues(inputs, (input) =>
-            schemaProperty(input, input.outputDescription ?? describeProperty(input)),
+            schemaProperty(
+              input,
+              input.outputDescription ?? describeProperty(input),
+              input.role === "identity",
+            ),
           ),
           ...mapValues(BUCKET_ENCRYPTION.outputs, (output) => schemaProperty(output)),
         },
         required: requiredOf({ ...inputs, ...BUCKET_ENCRYPTION.outputs }, true),
+      },
+    },
+    functions: {
+      [BUCKET_ENCRYPTION_AUDIT.token]: {
+        description: BUCKET_ENCRYPTION_AUDIT.description,
+        inputs: {
+          properties: mapValues(auditInputs, (input) => schemaProperty(input)),
+          required: requiredOf(auditInputs, false),
+        },
+        outputs: {
+          properties: mapValues(BUCKET_ENCRYPTION_AUDIT.outputs, (output) =>
+            schemaProperty(output),
+          ),
+          required: requiredOf(BUCKET_ENCRYPTION_AUDIT.outputs, false),
+        },
       },
     },
     language: {
@@ -137,7 +187,9 @@ export function packageSchema(version: string): object {
         generateResourceContainerTypes: false,
         respectSchemaVersion: true,
       },
-      // The module TypeScript programs import the plugin's classes from.
+      // The module TypeScript programs import the plugin's classes from, for program generation
+      // (`pulumi import`, `pulumi convert`): a module of this package, not a package of its own,
+      // so it is not a name to generate a Node.js SDK under.
       nodejs: { packageName: "pulumi-oss-bucket-encryption/plugin" },
     },
   };

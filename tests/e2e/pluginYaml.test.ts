@@ -84,25 +84,43 @@ describe("a YAML program that declares one bucket under two ossencryption provid
   );
 });
 
-describe("a YAML program that gives an algorithm the schema does not enumerate", () => {
-  it("fails the preview in YAML's own type check, naming the allowed values, with no OSS call", async () => {
-    const oss = await startEmulatorWithBuckets(["logs"]);
-    const test = await createPluginStack(
+describe("a YAML program that spells enumerated values its own way", () => {
+  let oss: OssEmulator;
+  let test: TestStack;
+
+  beforeEach(async () => {
+    oss = await startEmulatorWithBuckets(["logs", "archive"]);
+    test = await createPluginStack(
       "tests/e2e/plugin-yaml-enum-program",
       pluginEmulatorConfig(oss),
       undefined,
     );
-    try {
-      const failure = await test.stack.preview({ onOutput: test.onOutput }).then(
-        () => "no failure",
-        (error: unknown) => String(error),
-      );
-      expect(failure).toMatch(/DES/);
-      expect(failure).toMatch(/AES256.*KMS.*SM4/s);
-      expect(oss.counts()).toStrictEqual({});
-    } finally {
-      await oss.close();
-      test.cleanup();
-    }
+  });
+
+  afterEach(async () => {
+    await oss.close();
+    test.cleanup();
+  });
+
+  it("passes YAML's type check with lower-case values, which the provider folds to the canonical ones", async () => {
+    await test.stack.setConfig("algorithm", { value: "sm4" });
+    await test.stack.up({ onOutput: test.onOutput });
+    expect(oss.bucket("logs")?.rule).toStrictEqual({ sseAlgorithm: "AES256" });
+    expect(oss.bucket("archive")?.rule).toStrictEqual({ sseAlgorithm: "SM4" });
+    const outputs = (await test.resourcesOfType(PLUGIN_BUCKET_ENCRYPTION_TYPE)).map(
+      ({ outputs }) => [outputs.bucket, outputs.sseAlgorithm, outputs.signatureVersion],
+    );
+    expect(outputs.sort()).toStrictEqual([
+      ["archive", "SM4", "v4"],
+      ["logs", "AES256", "v4"],
+    ]);
+  });
+
+  it("fails the preview on a value that is not one of the enumeration's, naming the allowed ones, with no OSS call", async () => {
+    await test.stack.setConfig("algorithm", { value: "DES" });
+    await expect(test.stack.preview({ onOutput: test.onOutput })).rejects.toThrow(
+      /sseAlgorithm must be one of AES256, KMS, SM4 \(any letter case\)/,
+    );
+    expect(oss.counts()).toStrictEqual({});
   });
 });

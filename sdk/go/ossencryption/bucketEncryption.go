@@ -21,23 +21,23 @@ type BucketEncryption struct {
 	// The endpoint declared, as an origin.
 	Endpoint pulumi.StringPtrOutput `pulumi:"endpoint"`
 	// SM4 when OSS holds SM4 data encryption under KMS.
-	KmsDataEncryption KmsDataEncryptionPtrOutput `pulumi:"kmsDataEncryption"`
+	KmsDataEncryption pulumi.StringPtrOutput `pulumi:"kmsDataEncryption"`
 	// The KMS key id OSS holds; absent for the KMS-managed default key or a non-KMS rule.
 	KmsMasterKeyId pulumi.StringPtrOutput `pulumi:"kmsMasterKeyId"`
 	// Where the bucket's calls go: the region and endpoint recorded at create (absent in states written before it was recorded).
 	Location LocationPtrOutput `pulumi:"location"`
 	// What delete does.
-	OnDelete OnDeleteOutput `pulumi:"onDelete"`
+	OnDelete pulumi.StringOutput `pulumi:"onDelete"`
 	// What create did or would do with a rule it found.
-	OnExisting OnExistingOutput `pulumi:"onExisting"`
+	OnExisting pulumi.StringOutput `pulumi:"onExisting"`
 	// The rule the bucket held when the resource was created; absent when it had none. Always secret: it holds a key id read from OSS.
 	PriorRule EncryptionRulePtrOutput `pulumi:"priorRule"`
 	// The region declared, without the oss- prefix.
 	Region pulumi.StringPtrOutput `pulumi:"region"`
 	// The signature version in use.
-	SignatureVersion SignatureVersionOutput `pulumi:"signatureVersion"`
+	SignatureVersion pulumi.StringOutput `pulumi:"signatureVersion"`
 	// The algorithm OSS holds, upper case.
-	SseAlgorithm SseAlgorithmOutput `pulumi:"sseAlgorithm"`
+	SseAlgorithm pulumi.StringOutput `pulumi:"sseAlgorithm"`
 }
 
 // NewBucketEncryption registers a new resource with the given unique name, arguments, and options.
@@ -57,6 +57,10 @@ func NewBucketEncryption(ctx *pulumi.Context,
 		"priorRule",
 	})
 	opts = append(opts, secrets)
+	replaceOnChanges := pulumi.ReplaceOnChanges([]string{
+		"bucket",
+	})
+	opts = append(opts, replaceOnChanges)
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource BucketEncryption
 	err := ctx.RegisterResource("ossencryption:index:BucketEncryption", name, args, &resource, opts...)
@@ -101,19 +105,19 @@ type bucketEncryptionArgs struct {
 	// The OSS endpoint, http(s)://host[:port]; default: the plugin provider's endpoint, then https://oss-<region>.aliyuncs.com.
 	Endpoint *string `pulumi:"endpoint"`
 	// SM4 to encrypt data with SM4 instead of AES256 under KMS (KMS only).
-	KmsDataEncryption *KmsDataEncryption `pulumi:"kmsDataEncryption"`
+	KmsDataEncryption *string `pulumi:"kmsDataEncryption"`
 	// The KMS customer master key id or ARN (KMS only); absent or "" uses the KMS-managed default key.
 	KmsMasterKeyId *string `pulumi:"kmsMasterKeyId"`
-	// What delete does: remove the rule, or restore the rule found at create (remove when there was none) (default remove).
-	OnDelete *OnDelete `pulumi:"onDelete"`
+	// What delete does: remove the rule, or restore the rule found at create, removing it when there was none (default remove).
+	OnDelete *string `pulumi:"onDelete"`
 	// What create does when the bucket already has a rule: overwrite it (the rule found is kept as priorRule), or fail unless it equals the declared one (default overwrite).
-	OnExisting *OnExisting `pulumi:"onExisting"`
+	OnExisting *string `pulumi:"onExisting"`
 	// The region id, e.g. cn-hangzhou (an oss- prefix is accepted); default: the provider's region (alicloud:region for the dynamic resource, ossencryption:region for the plugin's), then the environment.
 	Region *string `pulumi:"region"`
 	// The request signature version: v4, or v1 for endpoints that only accept V1 (default v4).
-	SignatureVersion *SignatureVersion `pulumi:"signatureVersion"`
+	SignatureVersion *string `pulumi:"signatureVersion"`
 	// The default algorithm: AES256, KMS or SM4, in any letter case.
-	SseAlgorithm SseAlgorithm `pulumi:"sseAlgorithm"`
+	SseAlgorithm string `pulumi:"sseAlgorithm"`
 }
 
 // The set of arguments for constructing a BucketEncryption resource.
@@ -123,19 +127,19 @@ type BucketEncryptionArgs struct {
 	// The OSS endpoint, http(s)://host[:port]; default: the plugin provider's endpoint, then https://oss-<region>.aliyuncs.com.
 	Endpoint pulumi.StringPtrInput
 	// SM4 to encrypt data with SM4 instead of AES256 under KMS (KMS only).
-	KmsDataEncryption KmsDataEncryptionPtrInput
+	KmsDataEncryption pulumi.StringPtrInput
 	// The KMS customer master key id or ARN (KMS only); absent or "" uses the KMS-managed default key.
 	KmsMasterKeyId pulumi.StringPtrInput
-	// What delete does: remove the rule, or restore the rule found at create (remove when there was none) (default remove).
-	OnDelete OnDeletePtrInput
+	// What delete does: remove the rule, or restore the rule found at create, removing it when there was none (default remove).
+	OnDelete pulumi.StringPtrInput
 	// What create does when the bucket already has a rule: overwrite it (the rule found is kept as priorRule), or fail unless it equals the declared one (default overwrite).
-	OnExisting OnExistingPtrInput
+	OnExisting pulumi.StringPtrInput
 	// The region id, e.g. cn-hangzhou (an oss- prefix is accepted); default: the provider's region (alicloud:region for the dynamic resource, ossencryption:region for the plugin's), then the environment.
 	Region pulumi.StringPtrInput
 	// The request signature version: v4, or v1 for endpoints that only accept V1 (default v4).
-	SignatureVersion SignatureVersionPtrInput
+	SignatureVersion pulumi.StringPtrInput
 	// The default algorithm: AES256, KMS or SM4, in any letter case.
-	SseAlgorithm SseAlgorithmInput
+	SseAlgorithm pulumi.StringInput
 }
 
 func (BucketEncryptionArgs) ElementType() reflect.Type {
@@ -186,8 +190,8 @@ func (o BucketEncryptionOutput) Endpoint() pulumi.StringPtrOutput {
 }
 
 // SM4 when OSS holds SM4 data encryption under KMS.
-func (o BucketEncryptionOutput) KmsDataEncryption() KmsDataEncryptionPtrOutput {
-	return o.ApplyT(func(v *BucketEncryption) KmsDataEncryptionPtrOutput { return v.KmsDataEncryption }).(KmsDataEncryptionPtrOutput)
+func (o BucketEncryptionOutput) KmsDataEncryption() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *BucketEncryption) pulumi.StringPtrOutput { return v.KmsDataEncryption }).(pulumi.StringPtrOutput)
 }
 
 // The KMS key id OSS holds; absent for the KMS-managed default key or a non-KMS rule.
@@ -201,13 +205,13 @@ func (o BucketEncryptionOutput) Location() LocationPtrOutput {
 }
 
 // What delete does.
-func (o BucketEncryptionOutput) OnDelete() OnDeleteOutput {
-	return o.ApplyT(func(v *BucketEncryption) OnDeleteOutput { return v.OnDelete }).(OnDeleteOutput)
+func (o BucketEncryptionOutput) OnDelete() pulumi.StringOutput {
+	return o.ApplyT(func(v *BucketEncryption) pulumi.StringOutput { return v.OnDelete }).(pulumi.StringOutput)
 }
 
 // What create did or would do with a rule it found.
-func (o BucketEncryptionOutput) OnExisting() OnExistingOutput {
-	return o.ApplyT(func(v *BucketEncryption) OnExistingOutput { return v.OnExisting }).(OnExistingOutput)
+func (o BucketEncryptionOutput) OnExisting() pulumi.StringOutput {
+	return o.ApplyT(func(v *BucketEncryption) pulumi.StringOutput { return v.OnExisting }).(pulumi.StringOutput)
 }
 
 // The rule the bucket held when the resource was created; absent when it had none. Always secret: it holds a key id read from OSS.
@@ -221,13 +225,13 @@ func (o BucketEncryptionOutput) Region() pulumi.StringPtrOutput {
 }
 
 // The signature version in use.
-func (o BucketEncryptionOutput) SignatureVersion() SignatureVersionOutput {
-	return o.ApplyT(func(v *BucketEncryption) SignatureVersionOutput { return v.SignatureVersion }).(SignatureVersionOutput)
+func (o BucketEncryptionOutput) SignatureVersion() pulumi.StringOutput {
+	return o.ApplyT(func(v *BucketEncryption) pulumi.StringOutput { return v.SignatureVersion }).(pulumi.StringOutput)
 }
 
 // The algorithm OSS holds, upper case.
-func (o BucketEncryptionOutput) SseAlgorithm() SseAlgorithmOutput {
-	return o.ApplyT(func(v *BucketEncryption) SseAlgorithmOutput { return v.SseAlgorithm }).(SseAlgorithmOutput)
+func (o BucketEncryptionOutput) SseAlgorithm() pulumi.StringOutput {
+	return o.ApplyT(func(v *BucketEncryption) pulumi.StringOutput { return v.SseAlgorithm }).(pulumi.StringOutput)
 }
 
 func init() {

@@ -181,7 +181,7 @@ type OnDelete string
 const (
 	// Remove the rule.
 	OnDeleteRemove = OnDelete("remove")
-	// Put back the rule found at create (remove it when there was none).
+	// Put back the rule found at create, or remove the rule when there was none.
 	OnDeleteRestore = OnDelete("restore")
 )
 

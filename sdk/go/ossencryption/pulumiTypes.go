@@ -13,14 +13,194 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// An object the audit could not check, or a failure that stopped it.
+type AuditFailure struct {
+	// The object, when the failure is one object's.
+	Key *string `pulumi:"key"`
+	// What failed, and what to do about it.
+	Message string `pulumi:"message"`
+}
+
+// An object the audit could not check, or a failure that stopped it.
+type AuditFailureOutput struct{ *pulumi.OutputState }
+
+func (AuditFailureOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AuditFailure)(nil)).Elem()
+}
+
+func (o AuditFailureOutput) ToAuditFailureOutput() AuditFailureOutput {
+	return o
+}
+
+func (o AuditFailureOutput) ToAuditFailureOutputWithContext(ctx context.Context) AuditFailureOutput {
+	return o
+}
+
+// The object, when the failure is one object's.
+func (o AuditFailureOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AuditFailure) *string { return v.Key }).(pulumi.StringPtrOutput)
+}
+
+// What failed, and what to do about it.
+func (o AuditFailureOutput) Message() pulumi.StringOutput {
+	return o.ApplyT(func(v AuditFailure) string { return v.Message }).(pulumi.StringOutput)
+}
+
+type AuditFailureArrayOutput struct{ *pulumi.OutputState }
+
+func (AuditFailureArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AuditFailure)(nil)).Elem()
+}
+
+func (o AuditFailureArrayOutput) ToAuditFailureArrayOutput() AuditFailureArrayOutput {
+	return o
+}
+
+func (o AuditFailureArrayOutput) ToAuditFailureArrayOutputWithContext(ctx context.Context) AuditFailureArrayOutput {
+	return o
+}
+
+func (o AuditFailureArrayOutput) Index(i pulumi.IntInput) AuditFailureOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AuditFailure {
+		return vs[0].([]AuditFailure)[vs[1].(int)]
+	}).(AuditFailureOutput)
+}
+
+// An object that does not conform to its bucket's default rule, with the encryption OSS answered for it.
+type AuditedObject struct {
+	// The object key.
+	Key string `pulumi:"key"`
+	// Its KMS data encryption, SM4 when so (KMS only).
+	KmsDataEncryption *string `pulumi:"kmsDataEncryption"`
+	// Its KMS key id (KMS only).
+	KmsMasterKeyId *string `pulumi:"kmsMasterKeyId"`
+	// Its x-oss-server-side-encryption (AES256, KMS or SM4); absent when OSS does not encrypt it.
+	SseAlgorithm *string `pulumi:"sseAlgorithm"`
+}
+
+// An object that does not conform to its bucket's default rule, with the encryption OSS answered for it.
+type AuditedObjectOutput struct{ *pulumi.OutputState }
+
+func (AuditedObjectOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AuditedObject)(nil)).Elem()
+}
+
+func (o AuditedObjectOutput) ToAuditedObjectOutput() AuditedObjectOutput {
+	return o
+}
+
+func (o AuditedObjectOutput) ToAuditedObjectOutputWithContext(ctx context.Context) AuditedObjectOutput {
+	return o
+}
+
+// The object key.
+func (o AuditedObjectOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v AuditedObject) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Its KMS data encryption, SM4 when so (KMS only).
+func (o AuditedObjectOutput) KmsDataEncryption() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AuditedObject) *string { return v.KmsDataEncryption }).(pulumi.StringPtrOutput)
+}
+
+// Its KMS key id (KMS only).
+func (o AuditedObjectOutput) KmsMasterKeyId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AuditedObject) *string { return v.KmsMasterKeyId }).(pulumi.StringPtrOutput)
+}
+
+// Its x-oss-server-side-encryption (AES256, KMS or SM4); absent when OSS does not encrypt it.
+func (o AuditedObjectOutput) SseAlgorithm() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AuditedObject) *string { return v.SseAlgorithm }).(pulumi.StringPtrOutput)
+}
+
+type AuditedObjectArrayOutput struct{ *pulumi.OutputState }
+
+func (AuditedObjectArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AuditedObject)(nil)).Elem()
+}
+
+func (o AuditedObjectArrayOutput) ToAuditedObjectArrayOutput() AuditedObjectArrayOutput {
+	return o
+}
+
+func (o AuditedObjectArrayOutput) ToAuditedObjectArrayOutputWithContext(ctx context.Context) AuditedObjectArrayOutput {
+	return o
+}
+
+func (o AuditedObjectArrayOutput) Index(i pulumi.IntInput) AuditedObjectOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AuditedObject {
+		return vs[0].([]AuditedObject)[vs[1].(int)]
+	}).(AuditedObjectOutput)
+}
+
+// How many audited objects are encrypted one way.
+type EncryptionCount struct {
+	// Whether it conforms to the bucket's default rule.
+	Conforms bool `pulumi:"conforms"`
+	// The encryption: none, AES256, SM4, KMS (default key) or KMS (key <id>), with SM4 data when so.
+	Encryption string `pulumi:"encryption"`
+	// How many objects have it.
+	Objects int `pulumi:"objects"`
+}
+
+// How many audited objects are encrypted one way.
+type EncryptionCountOutput struct{ *pulumi.OutputState }
+
+func (EncryptionCountOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EncryptionCount)(nil)).Elem()
+}
+
+func (o EncryptionCountOutput) ToEncryptionCountOutput() EncryptionCountOutput {
+	return o
+}
+
+func (o EncryptionCountOutput) ToEncryptionCountOutputWithContext(ctx context.Context) EncryptionCountOutput {
+	return o
+}
+
+// Whether it conforms to the bucket's default rule.
+func (o EncryptionCountOutput) Conforms() pulumi.BoolOutput {
+	return o.ApplyT(func(v EncryptionCount) bool { return v.Conforms }).(pulumi.BoolOutput)
+}
+
+// The encryption: none, AES256, SM4, KMS (default key) or KMS (key <id>), with SM4 data when so.
+func (o EncryptionCountOutput) Encryption() pulumi.StringOutput {
+	return o.ApplyT(func(v EncryptionCount) string { return v.Encryption }).(pulumi.StringOutput)
+}
+
+// How many objects have it.
+func (o EncryptionCountOutput) Objects() pulumi.IntOutput {
+	return o.ApplyT(func(v EncryptionCount) int { return v.Objects }).(pulumi.IntOutput)
+}
+
+type EncryptionCountArrayOutput struct{ *pulumi.OutputState }
+
+func (EncryptionCountArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]EncryptionCount)(nil)).Elem()
+}
+
+func (o EncryptionCountArrayOutput) ToEncryptionCountArrayOutput() EncryptionCountArrayOutput {
+	return o
+}
+
+func (o EncryptionCountArrayOutput) ToEncryptionCountArrayOutputWithContext(ctx context.Context) EncryptionCountArrayOutput {
+	return o
+}
+
+func (o EncryptionCountArrayOutput) Index(i pulumi.IntInput) EncryptionCountOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) EncryptionCount {
+		return vs[0].([]EncryptionCount)[vs[1].(int)]
+	}).(EncryptionCountOutput)
+}
+
 // A bucket's default encryption rule.
 type EncryptionRule struct {
 	// SM4 data encryption under KMS (KMS only); absent means AES256.
-	KmsDataEncryption *KmsDataEncryption `pulumi:"kmsDataEncryption"`
+	KmsDataEncryption *string `pulumi:"kmsDataEncryption"`
 	// The KMS customer master key (KMS only); absent means the KMS-managed default key.
 	KmsMasterKeyId *string `pulumi:"kmsMasterKeyId"`
 	// The default algorithm for objects uploaded without encryption headers.
-	SseAlgorithm SseAlgorithm `pulumi:"sseAlgorithm"`
+	SseAlgorithm string `pulumi:"sseAlgorithm"`
 }
 
 // A bucket's default encryption rule.
@@ -39,8 +219,8 @@ func (o EncryptionRuleOutput) ToEncryptionRuleOutputWithContext(ctx context.Cont
 }
 
 // SM4 data encryption under KMS (KMS only); absent means AES256.
-func (o EncryptionRuleOutput) KmsDataEncryption() KmsDataEncryptionPtrOutput {
-	return o.ApplyT(func(v EncryptionRule) *KmsDataEncryption { return v.KmsDataEncryption }).(KmsDataEncryptionPtrOutput)
+func (o EncryptionRuleOutput) KmsDataEncryption() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EncryptionRule) *string { return v.KmsDataEncryption }).(pulumi.StringPtrOutput)
 }
 
 // The KMS customer master key (KMS only); absent means the KMS-managed default key.
@@ -49,8 +229,8 @@ func (o EncryptionRuleOutput) KmsMasterKeyId() pulumi.StringPtrOutput {
 }
 
 // The default algorithm for objects uploaded without encryption headers.
-func (o EncryptionRuleOutput) SseAlgorithm() SseAlgorithmOutput {
-	return o.ApplyT(func(v EncryptionRule) SseAlgorithm { return v.SseAlgorithm }).(SseAlgorithmOutput)
+func (o EncryptionRuleOutput) SseAlgorithm() pulumi.StringOutput {
+	return o.ApplyT(func(v EncryptionRule) string { return v.SseAlgorithm }).(pulumi.StringOutput)
 }
 
 type EncryptionRulePtrOutput struct{ *pulumi.OutputState }
@@ -78,13 +258,13 @@ func (o EncryptionRulePtrOutput) Elem() EncryptionRuleOutput {
 }
 
 // SM4 data encryption under KMS (KMS only); absent means AES256.
-func (o EncryptionRulePtrOutput) KmsDataEncryption() KmsDataEncryptionPtrOutput {
-	return o.ApplyT(func(v *EncryptionRule) *KmsDataEncryption {
+func (o EncryptionRulePtrOutput) KmsDataEncryption() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *EncryptionRule) *string {
 		if v == nil {
 			return nil
 		}
 		return v.KmsDataEncryption
-	}).(KmsDataEncryptionPtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 // The KMS customer master key (KMS only); absent means the KMS-managed default key.
@@ -98,13 +278,13 @@ func (o EncryptionRulePtrOutput) KmsMasterKeyId() pulumi.StringPtrOutput {
 }
 
 // The default algorithm for objects uploaded without encryption headers.
-func (o EncryptionRulePtrOutput) SseAlgorithm() SseAlgorithmPtrOutput {
-	return o.ApplyT(func(v *EncryptionRule) *SseAlgorithm {
+func (o EncryptionRulePtrOutput) SseAlgorithm() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *EncryptionRule) *string {
 		if v == nil {
 			return nil
 		}
 		return &v.SseAlgorithm
-	}).(SseAlgorithmPtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 // Where a bucket's calls go: recorded at create, so that config changes do not move them.
@@ -185,6 +365,12 @@ func (o LocationPtrOutput) Region() pulumi.StringPtrOutput {
 }
 
 func init() {
+	pulumi.RegisterOutputType(AuditFailureOutput{})
+	pulumi.RegisterOutputType(AuditFailureArrayOutput{})
+	pulumi.RegisterOutputType(AuditedObjectOutput{})
+	pulumi.RegisterOutputType(AuditedObjectArrayOutput{})
+	pulumi.RegisterOutputType(EncryptionCountOutput{})
+	pulumi.RegisterOutputType(EncryptionCountArrayOutput{})
 	pulumi.RegisterOutputType(EncryptionRuleOutput{})
 	pulumi.RegisterOutputType(EncryptionRulePtrOutput{})
 	pulumi.RegisterOutputType(LocationOutput{})

@@ -31,7 +31,7 @@ func main() {
 				args.KmsMasterKeyId = pulumi.StringPtr(*spec.KmsMasterKeyID)
 			}
 			if spec.KmsDataEncryption != nil {
-				args.KmsDataEncryption = ossencryption.KmsDataEncryptionPtr(*spec.KmsDataEncryption)
+				args.KmsDataEncryption = ossencryption.KmsDataEncryption(*spec.KmsDataEncryption)
 			}
 			resource, err := ossencryption.NewBucketEncryption(ctx, spec.Name, args)
 			if err != nil {

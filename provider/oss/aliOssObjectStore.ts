@@ -1,0 +1,318 @@
+/**
+ * The object store over ali-oss: a bucket's objects listed, read and rewritten in place, through
+ * the signed request path (`signedRequests.ts`) with retries.
+ */
+import { z } from "zod";
+import type { EncryptionRule } from "../core/encryptionRule";
+import { headersFor } from "../audit/conformance";
+import type { OssConnection } from "./connection";
+import type { ObjectHead, ObjectPage, ObjectStore, RewriteOutcome, VersioningStatus } from "./objectStore";
+import type { Clock } from "./retry";
+import { isExpected, SignedRequests } from "./signedRequests";
+import type { StoreTimings } from "./storeTimings";
+
+/** The largest object CopyObject copies (1 GB): larger ones are copied part by part. */
+export const COPY_OBJECT_MAX_BYTES = 1024 ** 3;
+
+/** The size of the parts of a multipart copy. */
+export const COPY_PART_BYTES = 64 * 1024 ** 2;
+
+/** How many parts of one object are copied at once. */
+const PART_COPIES_AT_ONCE = 4;
+
+/** The standard headers a rewrite by parts must give again (CopyObject keeps them by itself). */
+const KEPT_HEADERS = [
+  "cache-control",
+  "content-disposition",
+  "content-encoding",
+  "content-type",
+  "expires",
+];
+
+/** The failures that mean the object changed since its HEAD, or went. */
+const CHANGED = ["PreconditionFailed", "NoSuchKey"];
+
+/** An XML element that may hold one child or several. */
+function oneOrMany<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (value): unknown[] =>
+      value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value],
+    z.array(item),
+  );
+}
+
+const listSchema = z.object({
+  Contents: oneOrMany(z.object({ Key: z.string(), Size: z.coerce.number() })),
+  IsTruncated: z.string().optional(),
+  NextContinuationToken: z.string().optional(),
+});
+
+/** Decodes a key of a listing asked for with `encoding-type=url`, as the OSS SDKs do. */
+function decodeKey(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, "%20"));
+}
+
+/** An `ObjectStore` of one bucket that calls OSS through ali-oss, with retries. */
+export class AliOssObjectStore implements ObjectStore {
+  private readonly requests: SignedRequests;
+
+  constructor(
+    connection: OssConnection,
+    private readonly bucket: string,
+    timings?: StoreTimings,
+    clock?: Clock,
+  ) {
+    this.requests = new SignedRequests(connection, timings, clock);
+  }
+
+  async list(prefix: string, from: string | undefined, maxKeys: number): Promise<ObjectPage> {
+    const answer = await this.requests.send("ListObjectsV2", {
+      method: "GET",
+      bucket: this.bucket,
+      // Keys may hold characters XML cannot carry: they come URL-encoded.
+      query: { "list-type": 2, prefix, "max-keys": maxKeys, "encoding-type": "url" },
+      ...(from === undefined ? {} : { subres: { "continuation-token": from } }),
+      xmlResponse: true,
+      successStatuses: [200],
+    });
+    if (isExpected(answer)) {
+      throw new Error("unreachable: ListObjectsV2 expects no failure");
+    }
+    const page = listSchema.parse(answer.data);
+    return {
+      objects: page.Contents.map(({ Key, Size }) => ({ key: decodeKey(Key), size: Size })),
+      ...(page.IsTruncated === "true" && page.NextContinuationToken !== undefined
+        ? { next: page.NextContinuationToken }
+        : {}),
+    };
+  }
+
+  async head(key: string): Promise<ObjectHead | undefined> {
+    const answer = await this.requests.send(
+      "HeadObject",
+      { method: "HEAD", bucket: this.bucket, object: key, successStatuses: [200] },
+      ["NoSuchKey"],
+    );
+    if (isExpected(answer)) {
+      return undefined;
+    }
+    return {
+      etag: answer.headers.etag ?? "",
+      size: Number(answer.headers["content-length"] ?? 0),
+      headers: answer.headers,
+    };
+  }
+
+  async versioning(): Promise<VersioningStatus> {
+    const answer = await this.requests.send("GetBucketVersioning", {
+      method: "GET",
+      bucket: this.bucket,
+      subres: "versioning",
+      xmlResponse: true,
+      successStatuses: [200],
+    });
+    const status = isExpected(answer)
+      ? undefined
+      : z.object({ Status: z.enum(["Enabled", "Suspended"]).optional() }).parse(answer.data).Status;
+    return status;
+  }
+
+  async rewrite(key: string, head: ObjectHead, rule: EncryptionRule): Promise<RewriteOutcome> {
+    const acl = await this.objectAcl(key);
+    if (acl === undefined) {
+      return "changed";
+    }
+    return head.size <= COPY_OBJECT_MAX_BYTES
+      ? this.copyInPlace(key, head, rule, acl)
+      : this.copyInPlaceByParts(key, head, rule, acl);
+  }
+
+  /** The object's ACL (`default` when it has none of its own); undefined when it is gone. */
+  private async objectAcl(key: string): Promise<string | undefined> {
+    const answer = await this.requests.send(
+      "GetObjectACL",
+      {
+        method: "GET",
+        bucket: this.bucket,
+        object: key,
+        subres: "acl",
+        xmlResponse: true,
+        successStatuses: [200],
+      },
+      ["NoSuchKey"],
+    );
+    if (isExpected(answer)) {
+      return undefined;
+    }
+    return z
+      .object({ AccessControlList: z.object({ Grant: z.string() }) })
+      .parse(answer.data).AccessControlList.Grant;
+  }
+
+  /** The `x-oss-copy-source` of `key` in this bucket. */
+  private copySource(key: string): string {
+    return `/${this.bucket}/${encodeURIComponent(key)}`;
+  }
+
+  /** CopyObject onto itself, on the condition that it still has `head`'s ETag. */
+  private async copyInPlace(
+    key: string,
+    head: ObjectHead,
+    rule: EncryptionRule,
+    acl: string,
+  ): Promise<RewriteOutcome> {
+    const answer = await this.requests.send(
+      "CopyObject",
+      {
+        method: "PUT",
+        bucket: this.bucket,
+        object: key,
+        headers: {
+          "x-oss-copy-source": this.copySource(key),
+          "x-oss-copy-source-if-match": head.etag,
+          // The source's content type and user metadata are kept.
+          "x-oss-metadata-directive": "COPY",
+          "x-oss-object-acl": acl,
+          ...headersFor(rule),
+        },
+        xmlResponse: true,
+        successStatuses: [200],
+      },
+      CHANGED,
+    );
+    return isExpected(answer) ? "changed" : "rewritten";
+  }
+
+  /**
+   * A multipart copy onto itself: every part copied on the condition that the object still has
+   * `head`'s ETag, the upload aborted when a part fails. InitiateMultipartUpload takes the content
+   * headers and user metadata but no ACL, so the ACL is set again once the object is complete.
+   */
+  private async copyInPlaceByParts(
+    key: string,
+    head: ObjectHead,
+    rule: EncryptionRule,
+    acl: string,
+  ): Promise<RewriteOutcome> {
+    const kept = Object.fromEntries(
+      Object.entries(head.headers).filter(
+        (entry): entry is [string, string] =>
+          entry[1] !== undefined &&
+          (KEPT_HEADERS.includes(entry[0]) || entry[0].startsWith("x-oss-meta-")),
+      ),
+    );
+    const initiated = await this.requests.send("InitiateMultipartUpload", {
+      method: "POST",
+      bucket: this.bucket,
+      object: key,
+      subres: "uploads",
+      headers: { ...kept, ...headersFor(rule) },
+      xmlResponse: true,
+      successStatuses: [200],
+    });
+    if (isExpected(initiated)) {
+      throw new Error("unreachable: InitiateMultipartUpload expects no failure");
+    }
+    const { UploadId: uploadId } = z.object({ UploadId: z.string() }).parse(initiated.data);
+    try {
+      const parts = await this.copyParts(key, head, uploadId);
+      if (parts === undefined) {
+        await this.abort(key, uploadId);
+        return "changed";
+      }
+      await this.requests.send("CompleteMultipartUpload", {
+        method: "POST",
+        bucket: this.bucket,
+        object: key,
+        subres: { uploadId },
+        mime: "xml",
+        content: completionXml(parts),
+        xmlResponse: true,
+        successStatuses: [200],
+      });
+    } catch (error) {
+      await this.abort(key, uploadId);
+      throw error;
+    }
+    await this.requests.send("PutObjectACL", {
+      method: "PUT",
+      bucket: this.bucket,
+      object: key,
+      subres: "acl",
+      headers: { "x-oss-object-acl": acl },
+      successStatuses: [200],
+    });
+    return "rewritten";
+  }
+
+  /** Copies every part; the parts' ETags in order, or undefined when the object changed. */
+  private async copyParts(
+    key: string,
+    head: ObjectHead,
+    uploadId: string,
+  ): Promise<string[] | undefined> {
+    const count = Math.max(1, Math.ceil(head.size / COPY_PART_BYTES));
+    const etags: string[] = new Array<string>(count);
+    let next = 0;
+    // Set by whichever part finds the object changed; the others then stop.
+    const found = { changed: false };
+    const copyNext = async (): Promise<void> => {
+      while (!found.changed && next < count) {
+        const index = next++;
+        const first = index * COPY_PART_BYTES;
+        const last = Math.min(head.size, first + COPY_PART_BYTES) - 1;
+        const answer = await this.requests.send(
+          "UploadPartCopy",
+          {
+            method: "PUT",
+            bucket: this.bucket,
+            object: key,
+            subres: { partNumber: index + 1, uploadId },
+            headers: {
+              "x-oss-copy-source": this.copySource(key),
+              "x-oss-copy-source-range": `bytes=${first}-${last}`,
+              "x-oss-copy-source-if-match": head.etag,
+            },
+            successStatuses: [200],
+          },
+          CHANGED,
+        );
+        if (isExpected(answer)) {
+          found.changed = true;
+        } else {
+          etags[index] = answer.headers.etag ?? "";
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PART_COPIES_AT_ONCE, count) }, copyNext));
+    return found.changed ? undefined : etags;
+  }
+
+  /** Aborts an upload; a failure to abort is left (OSS expires unfinished uploads by rule). */
+  private async abort(key: string, uploadId: string): Promise<void> {
+    await this.requests
+      .send(
+        "AbortMultipartUpload",
+        {
+          method: "DELETE",
+          bucket: this.bucket,
+          object: key,
+          subres: { uploadId },
+          successStatuses: [204],
+        },
+        ["NoSuchUpload"],
+      )
+      .catch(() => undefined);
+  }
+}
+
+/** The body of CompleteMultipartUpload for parts 1, 2, … with these ETags. */
+function completionXml(etags: readonly string[]): string {
+  const escape = (text: string) =>
+    text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload>${etags
+    .map(
+      (etag, index) => `<Part><PartNumber>${index + 1}</PartNumber><ETag>${escape(etag)}</ETag></Part>`,
+    )
+    .join("")}</CompleteMultipartUpload>`;
+}
