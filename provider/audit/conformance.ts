@@ -13,8 +13,8 @@ import type { EncryptionRule } from "../core/encryptionRule";
  * checked against the algorithms this package knows, so that an object is reported as it is.
  */
 export interface ObjectEncryption {
-  /** `x-oss-server-side-encryption`; undefined when OSS does not encrypt the object. */
-  readonly sseAlgorithm: string | undefined;
+  /** `x-oss-server-side-encryption`; absent when OSS does not encrypt the object. */
+  readonly sseAlgorithm?: string;
   /** `x-oss-server-side-encryption-key-id` (KMS only). */
   readonly kmsMasterKeyId?: string;
   /** `x-oss-server-side-data-encryption` (KMS only). */
@@ -39,10 +39,11 @@ export function encryptionOf(
     const text = headers[name];
     return text === undefined || text === "" ? undefined : text.slice(0, VALUE_MAX_LENGTH);
   };
+  const algorithm = value(ENCRYPTION_HEADERS.sseAlgorithm);
   const keyId = value(ENCRYPTION_HEADERS.kmsMasterKeyId);
   const data = value(ENCRYPTION_HEADERS.kmsDataEncryption);
   return {
-    sseAlgorithm: value(ENCRYPTION_HEADERS.sseAlgorithm),
+    ...(algorithm === undefined ? {} : { sseAlgorithm: algorithm }),
     ...(keyId === undefined ? {} : { kmsMasterKeyId: keyId }),
     ...(data === undefined ? {} : { kmsDataEncryption: data }),
   };

@@ -6,7 +6,14 @@ import { z } from "zod";
 import type { EncryptionRule } from "../core/encryptionRule";
 import { headersFor } from "../audit/conformance";
 import type { OssConnection } from "./connection";
-import type { ObjectHead, ObjectPage, ObjectStore, RewriteOutcome, VersioningStatus } from "./objectStore";
+import type {
+  ObjectHead,
+  ObjectPage,
+  ObjectStore,
+  RewriteOutcome,
+  VersioningStatus,
+} from "./objectStore";
+import { quoteKey } from "./errors";
 import type { Clock } from "./retry";
 import { isExpected, SignedRequests } from "./signedRequests";
 import type { StoreTimings } from "./storeTimings";
@@ -28,6 +35,12 @@ const KEPT_HEADERS = [
   "content-type",
   "expires",
 ];
+
+/** The object's storage class, which a rewrite gives again so that it stays in its class. */
+const STORAGE_CLASS_HEADER = "x-oss-storage-class";
+
+/** How many tags an object has, which a rewrite by parts could not keep. */
+const TAGGING_COUNT_HEADER = "x-oss-tagging-count";
 
 /** The failures that mean the object changed since its HEAD, or went. */
 const CHANGED = ["PreconditionFailed", "NoSuchKey"];
@@ -144,9 +157,8 @@ export class AliOssObjectStore implements ObjectStore {
     if (isExpected(answer)) {
       return undefined;
     }
-    return z
-      .object({ AccessControlList: z.object({ Grant: z.string() }) })
-      .parse(answer.data).AccessControlList.Grant;
+    return z.object({ AccessControlList: z.object({ Grant: z.string() }) }).parse(answer.data)
+      .AccessControlList.Grant;
   }
 
   /** The `x-oss-copy-source` of `key` in this bucket. */
@@ -170,9 +182,10 @@ export class AliOssObjectStore implements ObjectStore {
         headers: {
           "x-oss-copy-source": this.copySource(key),
           "x-oss-copy-source-if-match": head.etag,
-          // The source's content type and user metadata are kept.
+          // The source's content type, user metadata and tags are kept.
           "x-oss-metadata-directive": "COPY",
           "x-oss-object-acl": acl,
+          ...storageClassOf(head),
           ...headersFor(rule),
         },
         xmlResponse: true,
@@ -194,6 +207,12 @@ export class AliOssObjectStore implements ObjectStore {
     rule: EncryptionRule,
     acl: string,
   ): Promise<RewriteOutcome> {
+    const tags = Number(head.headers[TAGGING_COUNT_HEADER] ?? 0);
+    if (tags > 0) {
+      throw new Error(
+        `Object ${quoteKey(key)} is larger than CopyObject copies and has ${tags} tags, which a copy by parts would drop; re-encrypt it by hand, setting its tags again.`,
+      );
+    }
     const kept = Object.fromEntries(
       Object.entries(head.headers).filter(
         (entry): entry is [string, string] =>
@@ -206,7 +225,7 @@ export class AliOssObjectStore implements ObjectStore {
       bucket: this.bucket,
       object: key,
       subres: "uploads",
-      headers: { ...kept, ...headersFor(rule) },
+      headers: { ...kept, ...storageClassOf(head), ...headersFor(rule) },
       xmlResponse: true,
       successStatuses: [200],
     });
@@ -216,7 +235,9 @@ export class AliOssObjectStore implements ObjectStore {
     const { UploadId: uploadId } = z.object({ UploadId: z.string() }).parse(initiated.data);
     try {
       const parts = await this.copyParts(key, head, uploadId);
-      if (parts === undefined) {
+      // CompleteMultipartUpload takes no condition: looking once more narrows the time in which
+      // a write could land between the last part and the completion to one request.
+      if (parts === undefined || (await this.head(key))?.etag !== head.etag) {
         await this.abort(key, uploadId);
         return "changed";
       }
@@ -306,13 +327,20 @@ export class AliOssObjectStore implements ObjectStore {
   }
 }
 
+/** The storage class header of a rewrite: the object's own, when HEAD named it. */
+function storageClassOf(head: ObjectHead): Record<string, string> {
+  const storageClass = head.headers[STORAGE_CLASS_HEADER];
+  return storageClass === undefined ? {} : { [STORAGE_CLASS_HEADER]: storageClass };
+}
+
 /** The body of CompleteMultipartUpload for parts 1, 2, … with these ETags. */
 function completionXml(etags: readonly string[]): string {
   const escape = (text: string) =>
     text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   return `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload>${etags
     .map(
-      (etag, index) => `<Part><PartNumber>${index + 1}</PartNumber><ETag>${escape(etag)}</ETag></Part>`,
+      (etag, index) =>
+        `<Part><PartNumber>${index + 1}</PartNumber><ETag>${escape(etag)}</ETag></Part>`,
     )
     .join("")}</CompleteMultipartUpload>`;
 }

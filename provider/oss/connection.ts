@@ -41,7 +41,10 @@ export const ALICLOUD_CONFIG_KEYS: ConfigKeys = {
 export interface SettingsSource {
   readonly config: ConfigReader;
   readonly env: Environment;
-  readonly keys: ConfigKeys;
+  /** The config keys; absent where there is no config (a command reads the environment only). */
+  readonly keys?: ConfigKeys;
+  /** How the region given besides config and environment is named; default `the region input`. */
+  readonly regionOption?: string;
 }
 
 /** Where one setting is read: a config key or an environment variable. */
@@ -78,8 +81,11 @@ const ENVIRONMENT_SOURCES: readonly CredentialSource[] = [
   },
 ];
 
-/** Every credential source of a provider, first match wins. */
-function sourcesOf(keys: ConfigKeys): CredentialSource[] {
+/** Every credential source, first match wins: the config's (where there is one), the environment's. */
+function sourcesOf(keys: ConfigKeys | undefined): CredentialSource[] {
+  if (keys === undefined) {
+    return [...ENVIRONMENT_SOURCES];
+  }
   return [
     {
       name: `${keys.kind} ${keys.accessKeyId}/${keys.accessKeySecret}`,
@@ -177,6 +183,7 @@ function lookupIn(source: SettingsSource): (ref: SettingRef) => string | undefin
  */
 export function resolveLocation(declared: DeclaredLocation, source: SettingsSource): OssLocation {
   const lookup = lookupIn(source);
+  const regionOption = source.regionOption ?? "the region input";
   const found = sourcesOf(source.keys)
     .map((candidate) => ({ ref: candidate.region, value: lookup(candidate.region) }))
     .find(({ value }) => value !== undefined);
@@ -184,17 +191,19 @@ export function resolveLocation(declared: DeclaredLocation, source: SettingsSour
     // Checked here, before it is recorded as the resource's location; the value is not quoted, as
     // config may be a secret.
     throw new ConnectionSettingsError(
-      `The region in ${describe(found.ref, source.keys)} is not a region id such as cn-hangzhou or ap-southeast-1; fix it, or set the region input.`,
+      `The region in ${describe(found.ref, source.keys)} is not a region id such as cn-hangzhou or ap-southeast-1; fix it, or set ${regionOption}.`,
     );
   }
   const region = declared.region ?? found?.value?.replace(/^oss-/, "");
   if (region === undefined) {
+    const config =
+      source.keys === undefined ? "" : ` the ${source.keys.kind} ${source.keys.region},`;
     throw new ConnectionSettingsError(
-      `No region for OSS: set the region input, the ${source.keys.kind} ${source.keys.region}, or the environment variable ALIBABA_CLOUD_REGION or ALICLOUD_REGION.`,
+      `No region for OSS: set ${regionOption},${config} or the environment variable ALIBABA_CLOUD_REGION or ALICLOUD_REGION.`,
     );
   }
   const configured =
-    source.keys.endpoint === undefined
+    source.keys?.endpoint === undefined
       ? undefined
       : lookup({ kind: "config", key: source.keys.endpoint });
   return { region, endpoint: declared.endpoint ?? configured ?? defaultEndpoint(region) };
@@ -239,13 +248,17 @@ function resolveCredentials(source: SettingsSource): Credentials {
       candidate.name,
     );
   }
+  const config =
+    source.keys === undefined
+      ? ""
+      : `the ${source.keys.kind} ${source.keys.accessKeyId} and ${source.keys.accessKeySecret} (as secrets), or `;
   throw new ConnectionSettingsError(
-    `No Alibaba Cloud credentials found: set the ${source.keys.kind} ${source.keys.accessKeyId} and ${source.keys.accessKeySecret} (as secrets), or the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY.`,
+    `No Alibaba Cloud credentials found: set ${config}the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY.`,
   );
 }
 
-function describe(ref: SettingRef, keys: ConfigKeys): string {
+function describe(ref: SettingRef, keys: ConfigKeys | undefined): string {
   return ref.kind === "config"
-    ? `the ${keys.kind} ${ref.key}`
+    ? `the ${keys?.kind ?? "config"} ${ref.key}`
     : `the environment variable ${ref.key}`;
 }

@@ -107,6 +107,25 @@ export function isRetryable(failure: OssFailure): boolean {
   );
 }
 
+/**
+ * The failures every further call with the same credentials to the same bucket would meet: a
+ * command working through many objects stops at the first instead of meeting them all.
+ */
+const STOPPING_CODES: readonly string[] = [
+  "AccessDenied",
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "SecurityTokenExpired",
+  "InvalidSecurityToken",
+  "NoSuchBucket",
+  "RequestTimeTooSkewed",
+];
+
+/** Whether every further call with these credentials to this bucket would fail as `failure` did. */
+export function failsEveryCall(failure: Pick<OssFailure, "code">): boolean {
+  return STOPPING_CODES.includes(failure.code);
+}
+
 /** What the user can do about a failure, where there is something to say. */
 function hintFor(operation: OssOperation, failure: OssFailure, credentialSource: string): string {
   switch (failure.code) {
@@ -179,6 +198,6 @@ function describeFailure(
 }
 
 /** An object key for a message: quoted, and cut when long (keys run to 1023 bytes). */
-function quoteKey(key: string): string {
+export function quoteKey(key: string): string {
   return JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key);
 }
