@@ -339,10 +339,10 @@ export function requestedRange(headers: Headers, size: number): ByteRange | unde
     return { start: size - suffix, end: size - 1 };
   }
   const start = Number(first);
-  const end = last === "" ? size - 1 : Number(last);
-  if (end < start) {
+  if (last !== "" && Number(last) < start) {
     return undefined;
   }
+  const end = last === "" ? size - 1 : Number(last);
   if (start >= size) {
     return standard ? unsatisfiable() : undefined;
   }
