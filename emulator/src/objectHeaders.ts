@@ -164,7 +164,7 @@ export function objectAclOf(headers: Headers): ObjectAcl {
 }
 
 /** The content type of an object written without one. */
-export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
+const DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
 /**
  * What a PutObject, InitiateMultipartUpload or replacing CopyObject sets on the object it writes:
@@ -299,7 +299,7 @@ function preconditionFailed(): OssError {
 }
 
 /** The header that asks GetObject for standard (RFC 7233) range behaviour. */
-export const RANGE_BEHAVIOR_HEADER = "x-oss-range-behavior";
+const RANGE_BEHAVIOR_HEADER = "x-oss-range-behavior";
 
 function invalidRange(): OssError {
   return new OssError(416, "InvalidRange", MESSAGES.InvalidRange);
@@ -357,7 +357,7 @@ function unsatisfiable(): never {
 }
 
 /** The header giving the bytes of the source that UploadPartCopy copies. */
-export const COPY_SOURCE_RANGE_HEADER = "x-oss-copy-source-range";
+const COPY_SOURCE_RANGE_HEADER = "x-oss-copy-source-range";
 
 /**
  * The bytes of a source of `size` bytes that UploadPartCopy copies: `bytes=first-last` within the

@@ -388,7 +388,7 @@ function notModified(object: StoredObject): { status: number; headers: Record<st
 }
 
 /** The largest object CopyObject copies: 1 GB, as the wire contract says; UploadPartCopy beyond. */
-export const MAX_COPY_SIZE = 1024 ** 3;
+const MAX_COPY_SIZE = 1024 ** 3;
 
 /** The header choosing whether a copy keeps the source's metadata. */
 const METADATA_DIRECTIVE_HEADER = "x-oss-metadata-directive";
