@@ -511,7 +511,8 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
             bucket.rule === undefined ? { SSEAlgorithm: "None" } : ruleFields(bucket.rule),
           BucketPolicy: { LogBucket: "", LogPrefix: "" },
           Comment: "",
-          // A bucket whose versioning was never set reads as suspended, as before it was served.
+          // OSS documents no value here for a bucket whose versioning was never set; the emulator
+          // answered Suspended before it kept the status, and still does for such a bucket.
           Versioning: bucket.versioning ?? "Suspended",
           BlockPublicAccess: String(bucket.blockPublicAccess),
         },
