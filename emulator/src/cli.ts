@@ -26,7 +26,7 @@ const USAGE = `Usage: oss-emulator [options]
   --admin-token TOKEN         the admin API's token (default: OSS_EMULATOR_ADMIN_TOKEN, else a
                               random one, printed at start)
   --data-dir DIR              keep buckets in DIR across restarts (default: memory only)
-  --max-object-size BYTES     the largest object accepted (default ${DEFAULT_MAX_OBJECT_SIZE})
+  --max-object-size BYTES     the largest PutObject or UploadPart body (default ${DEFAULT_MAX_OBJECT_SIZE})
   --request-log-limit N       how many requests the log keeps (default ${DEFAULT_JOURNAL_LIMIT})
   --fail OP:COUNT:CODE[:STATUS]  the next COUNT calls of OP fail with CODE (repeatable)
   --reset OP:COUNT            the next COUNT calls of OP have their connection cut (repeatable)

@@ -26,7 +26,15 @@ export { DataDirError } from "./dataDirStorage";
 export type { Fault, FaultOptions, FaultPlan, FaultSettings, RandomFaults } from "./faults";
 export type { RequestRecord } from "./journal";
 export { OPERATIONS, type OperationName } from "./operations";
-export type { StoredBucket, StoredObject, StoredRule } from "./state";
+export type {
+  MultipartUpload,
+  ObjectAcl,
+  StoredBucket,
+  StoredObject,
+  StoredRule,
+  UploadedPart,
+  VersioningStatus,
+} from "./state";
 
 /** How to start the emulator; every field is optional. */
 export interface OssEmulatorOptions {
@@ -44,7 +52,10 @@ export interface OssEmulatorOptions {
   readonly clockOffsetMs?: number;
   /** The region it serves, e.g. `cn-hangzhou` (the default): V4 signatures must be scoped to it. */
   readonly region?: string;
-  /** The largest object accepted, in bytes; default `DEFAULT_MAX_OBJECT_SIZE` (5 GiB, as OSS). */
+  /**
+   * The largest PutObject or UploadPart body accepted, in bytes; default
+   * `DEFAULT_MAX_OBJECT_SIZE` (5 GiB, OSS's limit for both).
+   */
   readonly maxObjectSize?: number;
   /** How many requests the log keeps, newest first out last; default 10,000. */
   readonly requestLogLimit?: number;
@@ -52,7 +63,7 @@ export interface OssEmulatorOptions {
   readonly adminToken?: string;
 }
 
-/** The largest object OSS accepts in one PutObject: 5 GiB. */
+/** The largest object OSS accepts in one PutObject, and the largest part: 5 GiB. */
 export const DEFAULT_MAX_OBJECT_SIZE = 5 * 1024 ** 3;
 
 /** The largest XML body (a rule, keys to delete): DeleteMultipleObjects' 1,000 keys fit. */

@@ -53,13 +53,13 @@ export const MULTIPART_OPERATIONS = [
 export type MultipartOperation = (typeof MULTIPART_OPERATIONS)[number];
 
 /** The highest part number. */
-export const MAX_PART_NUMBER = 10_000;
+const MAX_PART_NUMBER = 10_000;
 
 /** The smallest part but the last one, checked at CompleteMultipartUpload: 100 KB. */
-export const MIN_PART_SIZE = 100 * 1024;
+const MIN_PART_SIZE = 100 * 1024;
 
 /** The largest part: 5 GB. */
-export const MAX_PART_SIZE = 5 * 1024 ** 3;
+const MAX_PART_SIZE = 5 * 1024 ** 3;
 
 function noSuchUpload(): OssError {
   return new OssError(404, "NoSuchUpload", MESSAGES.NoSuchUpload);

@@ -164,7 +164,7 @@ export function objectAclOf(headers: Headers): ObjectAcl {
 }
 
 /** The content type of an object written without one. */
-export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
+const DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
 /**
  * What a PutObject, InitiateMultipartUpload or replacing CopyObject sets on the object it writes:
@@ -299,7 +299,7 @@ function preconditionFailed(): OssError {
 }
 
 /** The header that asks GetObject for standard (RFC 7233) range behaviour. */
-export const RANGE_BEHAVIOR_HEADER = "x-oss-range-behavior";
+const RANGE_BEHAVIOR_HEADER = "x-oss-range-behavior";
 
 function invalidRange(): OssError {
   return new OssError(416, "InvalidRange", MESSAGES.InvalidRange);
@@ -339,10 +339,10 @@ export function requestedRange(headers: Headers, size: number): ByteRange | unde
     return { start: size - suffix, end: size - 1 };
   }
   const start = Number(first);
-  const end = last === "" ? size - 1 : Number(last);
-  if (end < start) {
+  if (last !== "" && Number(last) < start) {
     return undefined;
   }
+  const end = last === "" ? size - 1 : Number(last);
   if (start >= size) {
     return standard ? unsatisfiable() : undefined;
   }
@@ -357,7 +357,7 @@ function unsatisfiable(): never {
 }
 
 /** The header giving the bytes of the source that UploadPartCopy copies. */
-export const COPY_SOURCE_RANGE_HEADER = "x-oss-copy-source-range";
+const COPY_SOURCE_RANGE_HEADER = "x-oss-copy-source-range";
 
 /**
  * The bytes of a source of `size` bytes that UploadPartCopy copies: `bytes=first-last` within the

@@ -388,7 +388,7 @@ function notModified(object: StoredObject): { status: number; headers: Record<st
 }
 
 /** The largest object CopyObject copies: 1 GB, as the wire contract says; UploadPartCopy beyond. */
-export const MAX_COPY_SIZE = 1024 ** 3;
+const MAX_COPY_SIZE = 1024 ** 3;
 
 /** The header choosing whether a copy keeps the source's metadata. */
 const METADATA_DIRECTIVE_HEADER = "x-oss-metadata-directive";
@@ -511,7 +511,8 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
             bucket.rule === undefined ? { SSEAlgorithm: "None" } : ruleFields(bucket.rule),
           BucketPolicy: { LogBucket: "", LogPrefix: "" },
           Comment: "",
-          // A bucket whose versioning was never set reads as suspended, as before it was served.
+          // OSS documents no value here for a bucket whose versioning was never set; the emulator
+          // answered Suspended before it kept the status, and still does for such a bucket.
           Versioning: bucket.versioning ?? "Suspended",
           BlockPublicAccess: String(bucket.blockPublicAccess),
         },

@@ -58,8 +58,59 @@ describe("signature V1", () => {
       ],
       "/logs/a b?acl&uploadId=7&x-oss-process=image/resize",
     ],
+    ["InitiateMultipartUpload", "logs", "big.bin", [["uploads", ""]], "/logs/big.bin?uploads"],
+    [
+      "UploadPart, part number and upload id sorted",
+      "logs",
+      "big.bin",
+      [
+        ["uploadId", "ABC"],
+        ["partNumber", "2"],
+      ],
+      "/logs/big.bin?partNumber=2&uploadId=ABC",
+    ],
+    [
+      "ListParts, its paging left out",
+      "logs",
+      "big.bin",
+      [
+        ["uploadId", "ABC"],
+        ["max-parts", "2"],
+        ["part-number-marker", "1"],
+      ],
+      "/logs/big.bin?uploadId=ABC",
+    ],
+    [
+      "ListMultipartUploads, its paging left out",
+      "logs",
+      undefined,
+      [
+        ["uploads", ""],
+        ["key-marker", "a"],
+        ["upload-id-marker", "B"],
+      ],
+      "/logs/?uploads",
+    ],
+    ["PutBucketVersioning", "logs", undefined, [["versioning", ""]], "/logs/?versioning"],
+    ["PutObjectACL", "logs", "a.txt", [["acl", ""]], "/logs/a.txt?acl"],
   ])("builds the canonical resource of %s", (_case, bucket, key, query, resource) => {
     expect(canonicalResourceV1(bucket, key, query)).toBe(resource);
+  });
+
+  it("signs x-oss-copy-source and the copy conditions like any x-oss header", () => {
+    const stringToSign = stringToSignV1(
+      "PUT",
+      {
+        "x-oss-date": "Wed, 28 Dec 2022 10:27:41 GMT",
+        "x-oss-copy-source": "/logs/a%20b.txt",
+        "x-oss-copy-source-if-match": '"ABC"',
+        "x-oss-metadata-directive": "COPY",
+      },
+      canonicalResourceV1("logs", "a b.txt", []),
+    );
+    expect(stringToSign).toBe(
+      'PUT\n\n\nWed, 28 Dec 2022 10:27:41 GMT\nx-oss-copy-source:/logs/a%20b.txt\nx-oss-copy-source-if-match:"ABC"\nx-oss-date:Wed, 28 Dec 2022 10:27:41 GMT\nx-oss-metadata-directive:COPY\n/logs/a b.txt',
+    );
   });
 
   it("uses the Date header when there is no x-oss-date", () => {
@@ -97,6 +148,31 @@ describe("signature V4", () => {
       [["encryption", ""]],
     ],
     ["an object with spaces and slashes", "GET", "logs", "dir/a b+c.txt", {}, []],
+    [
+      "an UploadPartCopy",
+      "PUT",
+      "logs",
+      "big.bin",
+      { "x-oss-copy-source": "/logs/a%20b.txt", "x-oss-copy-source-range": "bytes=0-9" },
+      [
+        ["partNumber", "1"],
+        ["uploadId", "ABC"],
+      ],
+    ],
+    ["an InitiateMultipartUpload", "POST", "logs", "big.bin", {}, [["uploads", ""]]],
+    [
+      "a ListMultipartUploads page",
+      "GET",
+      "logs",
+      undefined,
+      {},
+      [
+        ["uploads", ""],
+        ["key-marker", "a b"],
+        ["max-uploads", "2"],
+      ],
+    ],
+    ["a GetBucketVersioning", "GET", "logs", undefined, {}, [["versioning", ""]]],
     [
       "a service call",
       "GET",

@@ -59,6 +59,44 @@ describe("oss-emulator", () => {
     await started.stop("SIGTERM");
   });
 
+  it("applies fault flags to the copy and multipart operations by name", async () => {
+    const started = await startEmulatorProcess([
+      "--fail",
+      "CopyObject:1:ServiceUnavailable",
+      "--fail",
+      "CompleteMultipartUpload:1:InternalError",
+      "--reset",
+      "UploadPartCopy:1",
+    ]);
+    await aliOssClient(started.endpoint).putBucket("faulted");
+    const client = aliOssClient(started.endpoint, { bucket: "faulted" });
+    await client.put("a.txt", Buffer.from("a"));
+    await expect(failureOf(client.copy("b.txt", "a.txt"))).resolves.toMatchObject({
+      status: 503,
+      code: "ServiceUnavailable",
+    });
+    const init = await client.initMultipartUpload("c.txt");
+    const copyPart = () =>
+      client.uploadPartCopy(
+        "c.txt",
+        init.uploadId,
+        1,
+        "0-0",
+        { sourceKey: "a.txt", sourceBucketName: "faulted" },
+        {},
+      );
+    await expect(failureOf(copyPart())).resolves.toMatchObject({ status: -1 });
+    const part = await copyPart();
+    const complete = () =>
+      client.completeMultipartUpload("c.txt", init.uploadId, [{ number: 1, etag: part.etag }]);
+    await expect(failureOf(complete())).resolves.toMatchObject({
+      status: 500,
+      code: "InternalError",
+    });
+    await expect(complete()).resolves.toMatchObject({ res: { status: 200 } });
+    await started.stop("SIGTERM");
+  });
+
   it("names a bad flag and exits with 2", async () => {
     const { code, errors } = await runEmulatorToExit(["--fail", "NoSuchOperation:1:InternalError"]);
     expect(code).toBe(2);

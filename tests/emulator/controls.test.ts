@@ -196,6 +196,22 @@ describe("the admin API", () => {
     expect(oss.requests()).toStrictEqual([]);
   });
 
+  it("counts each bucket's uploads in progress", async () => {
+    const upload = await aliOssClient(oss.endpoint, { bucket: "logs" }).initMultipartUpload(
+      "a.bin",
+    );
+    await expect(admin("GET", "buckets")).resolves.toMatchObject({
+      json: [{ name: "logs", objects: 0, uploads: 1 }],
+    });
+    await aliOssClient(oss.endpoint, { bucket: "logs" }).abortMultipartUpload(
+      "a.bin",
+      upload.uploadId,
+    );
+    await expect(admin("GET", "buckets")).resolves.toMatchObject({
+      json: [{ name: "logs", objects: 0, uploads: 0 }],
+    });
+  });
+
   it("changes faults at run time", async () => {
     await expect(
       admin("POST", "faults", {

@@ -2,7 +2,8 @@
  * The local OSS endpoint driven by a real OSS client the project did not write: ossutil v1.7.19
  * (on the OSS Go SDK v1, which signs V4 with only a `Date` header), built from the Go module
  * proxy. In each signing mode, V1, V4 and STS: bucket creation, bucket encryption put, get and
- * delete, bucket info, object upload, download, stat and removal, and the cleanup of a bucket.
+ * delete, bucket info, object upload, download, stat and removal, the multipart upload and ranged
+ * download of a file over ossutil's multipart threshold, and the cleanup of a bucket.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +16,8 @@ import { OSSUTIL_VERSION, requireOssutil } from "../../tooling/ossutil";
 jest.setTimeout(120_000);
 
 const run = promisify(execFile);
+
+const MIB = 1024 * 1024;
 
 const KEY: EmulatorCredential = { accessKeyId: "ossutil-key", accessKeySecret: "ossutil-secret" };
 const STS: EmulatorCredential = {
@@ -136,6 +139,39 @@ describe.each(MODES)("ossutil signing with %s", (mode, connection) => {
     expect(readFileSync(downloaded, "utf8")).toBe("bytes uploaded by ossutil");
     await ossutil(args("rm", `oss://${bucket}/dir/object.txt`));
     expect(oss.bucket(bucket)?.objects.size).toBe(0);
+  });
+
+  it("uploads a file over its multipart threshold in parts and downloads it in ranges, byte for byte", async () => {
+    const size = 5 * MIB + 12_345;
+    const bytes = Buffer.from(Array.from({ length: size }, (_, index) => (index * 31) % 251));
+    const local = join(home, "large.bin");
+    writeFileSync(local, bytes);
+    const multipart = ["--bigfile-threshold", String(MIB), "--part-size", String(MIB)];
+    oss.clearRequests();
+    await ossutil(args("cp", local, `oss://${bucket}/large.bin`, ...multipart));
+    // ossutil looks for the object first (GetObjectMeta), then uploads six parts of 1 MiB.
+    expect(oss.counts()).toStrictEqual({
+      GetObjectMeta: 1,
+      InitiateMultipartUpload: 1,
+      UploadPart: 6,
+      CompleteMultipartUpload: 1,
+    });
+    const stat = await ossutil(args("stat", `oss://${bucket}/large.bin`));
+    expect(stat).toMatch(/X-Oss-Object-Type\s+: Multipart/);
+    expect(stat).toMatch(new RegExp(`Content-Length\\s+: ${size}\\n`));
+    oss.clearRequests();
+    const downloaded = join(home, "large.download");
+    await ossutil(args("cp", `oss://${bucket}/large.bin`, downloaded, ...multipart));
+    expect(readFileSync(downloaded).equals(bytes)).toBe(true);
+    expect(oss.counts()).toStrictEqual({ HeadObject: 3, GetObject: 6 });
+    expect(
+      oss
+        .requests()
+        .filter((record) => record.operation === "GetObject")
+        .map((record) => record.status),
+    ).toStrictEqual([206, 206, 206, 206, 206, 206]);
+    await ossutil(args("rm", `oss://${bucket}/large.bin`));
+    expect(oss.requests().filter((record) => record.status >= 500)).toStrictEqual([]);
   });
 
   it("cleans a bucket up: removes every object, then the bucket", async () => {
