@@ -12,6 +12,7 @@ import { type ProviderHandlers, serveProvider } from "../provider/plugin/provide
 const NOOP: ProviderHandlers = {
   version: "0.0.1",
   resourceTypes: ["benchnoop:index:Resource"],
+  functions: [],
   attach: () => undefined,
   schema: () => JSON.stringify({ name: "benchnoop", version: "0.0.1", resources: {} }),
   checkConfig: (_olds, news) => ({ inputs: news, failures: [] }),
@@ -23,6 +24,7 @@ const NOOP: ProviderHandlers = {
     Promise.resolve({ id, properties: properties ?? {}, inputs: properties ?? {} }),
   update: ({ news }) => Promise.resolve(news),
   delete: () => Promise.resolve(),
+  invoke: () => Promise.resolve({ outputs: {}, failures: [] }),
 };
 
 serveProvider(NOOP, engineAddressOf(process.argv.slice(2))).then(

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { checkAuditInputs, type SignatureVersion } from "../core/inputs";
+import { DEFAULT_AUDIT_CONCURRENCY } from "./bucketAudit";
 
 /** The command's name, as messages give it. */
 export const COMMAND = "oss-encryption-audit";
@@ -21,7 +22,7 @@ bucket's default encryption rule says, with one HEAD request per object.
   --region R             the region, e.g. cn-hangzhou; default ALIBABA_CLOUD_REGION or ALICLOUD_REGION
   --signature-version V  v4 (the default), or v1 for endpoints that only accept it
   --json                 print one JSON document instead of the summary
-  --concurrency N        HEAD requests at once, 1 to 256; default 16
+  --concurrency N        HEAD requests at once, 1 to 256; default ${DEFAULT_AUDIT_CONCURRENCY}
   --max-objects N        stop after listing N objects
   --fix                  re-encrypt each object that does not conform, in place, keeping its
                          content, metadata and ACL; asks first on a terminal
@@ -34,9 +35,6 @@ ALIBABA_CLOUD_SECURITY_TOKEN), else ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY.
 Exit status: 0 when every object checked conforms (after --fix, when every one that did not was
 re-encrypted), 1 when some do not, 2 on an error.
 `;
-
-/** HEAD requests at once unless `--concurrency` says otherwise. */
-export const DEFAULT_CONCURRENCY = 16;
 
 /** The most HEAD requests at once `--concurrency` accepts. */
 const MAX_CONCURRENCY = 256;
@@ -106,7 +104,7 @@ function parseProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '([^']*)'/.exec(message);
   if (unknown !== null) {
-    return `unknown option ${JSON.stringify(unknown[1]?.slice(0, 64))}; see --help for the options`;
+    return `unknown option ${JSON.stringify(unknown[1]?.slice(0, 64))}`;
   }
   const positional = /Unexpected argument '([^']*)'/.exec(message);
   if (positional !== null) {
@@ -179,7 +177,7 @@ export function parseAuditArguments(argv: readonly string[]): ParsedArguments {
       ...(inputs.region === undefined ? {} : { region: inputs.region }),
       signatureVersion: inputs.signatureVersion,
       json: values.json === true,
-      concurrency: typeof concurrency === "number" ? concurrency : DEFAULT_CONCURRENCY,
+      concurrency: typeof concurrency === "number" ? concurrency : DEFAULT_AUDIT_CONCURRENCY,
       ...(typeof maxObjects === "number" ? { maxObjects } : {}),
       fix: values.fix === true,
       yes: values.yes === true,

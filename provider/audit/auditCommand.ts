@@ -144,7 +144,9 @@ async function confirmFix(
         `bucket "${args.bucket}" has versioning ${versioning}: ${consequence}. Run again with --yes to re-encrypt the current versions anyway.`,
       );
     }
-    io.stderr.write(`${COMMAND}: bucket "${args.bucket}" has versioning ${versioning}: ${consequence}.\n`);
+    io.stderr.write(
+      `${COMMAND}: bucket "${args.bucket}" has versioning ${versioning}: ${consequence}.\n`,
+    );
   }
   if (args.yes) {
     return;
@@ -154,7 +156,8 @@ async function confirmFix(
       "--fix rewrites objects and asks before it does on a terminal; with no terminal to ask on, add --yes to confirm.",
     );
   }
-  const scope = args.prefix === "" ? "every object" : `every object under ${JSON.stringify(args.prefix)}`;
+  const scope =
+    args.prefix === "" ? "every object" : `every object under ${JSON.stringify(args.prefix)}`;
   const prompt = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
   try {
     const answer = await prompt.question(
@@ -176,7 +179,8 @@ async function audit(
   io: CommandIo,
 ): Promise<number> {
   const progress: AuditProgress = { listed: 0, checked: 0, nonConforming: 0, fixed: 0 };
-  const line = io.stderr.isTTY === true ? new ProgressLine(io.stderr, progress, args.fix) : undefined;
+  const line =
+    io.stderr.isTTY === true ? new ProgressLine(io.stderr, progress, args.fix) : undefined;
   const print = (text: string) => {
     if (line === undefined) {
       io.stdout.write(text);

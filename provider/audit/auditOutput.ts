@@ -95,10 +95,7 @@ export function summaryText(report: AuditReport, fix: boolean): string {
     lines.push(
       "",
       fix ? "Not re-encrypted:" : "Not conforming:",
-      ...listed.map(
-        (object) =>
-          `  ${JSON.stringify(object.key)}  ${encryptionLabel(object)}`,
-      ),
+      ...listed.map((object) => `  ${JSON.stringify(object.key)}  ${encryptionLabel(object)}`),
     );
     const more = report.nonConforming - report.fixed - listed.length;
     if (more > 0) {

@@ -37,6 +37,9 @@ export interface AuditReport extends Omit<AuditResult, "objects"> {
   readonly fixed: number;
 }
 
+/** How many HEAD requests an audit sends at once unless told otherwise. */
+export const DEFAULT_AUDIT_CONCURRENCY = 16;
+
 /** How many non-conforming objects a report lists. */
 export const LISTED_OBJECTS_LIMIT = 1_000;
 
@@ -66,6 +69,8 @@ export interface AuditOptions {
   readonly maxObjects?: number;
   /** Re-encrypt the objects that do not conform with the rule. */
   readonly fix: boolean;
+  /** Aborted to stop after the objects in flight, as if the audit failed. */
+  readonly signal?: AbortSignal;
 }
 
 /** Counters a caller may read while the audit runs, to show progress. */
@@ -321,6 +326,16 @@ export async function auditObjects(
     stop ??= { message, cause };
     queue.close();
   };
+  const interrupted = () => {
+    stopWith(
+      `Interrupted after ${progress.checked} objects were checked; run again to go on.`,
+      undefined,
+    );
+  };
+  if (options.signal?.aborted === true) {
+    interrupted();
+  }
+  options.signal?.addEventListener("abort", interrupted);
 
   const listing = (async () => {
     let from: string | undefined;
@@ -380,7 +395,11 @@ export async function auditObjects(
       await judge(object);
     }
   };
-  await Promise.all([listing, ...Array.from({ length: options.concurrency }, worker)]);
+  try {
+    await Promise.all([listing, ...Array.from({ length: options.concurrency }, worker)]);
+  } finally {
+    options.signal?.removeEventListener("abort", interrupted);
+  }
   if (stop !== undefined) {
     report.fail(stop.message);
     report.complete = false;

@@ -24,6 +24,7 @@ import {
   rulesEqual,
 } from "../core/encryptionRule";
 import {
+  type AuditInputs,
   type BucketEncryptionInputs,
   type BucketEncryptionOutputs,
   type CheckOutcome,
@@ -36,7 +37,14 @@ import {
   quote,
   ruleOf,
 } from "../core/inputs";
+import {
+  type AuditResult,
+  auditObjects,
+  DEFAULT_AUDIT_CONCURRENCY,
+  readDefaultRule,
+} from "../audit/bucketAudit";
 import { AliOssEncryptionStore } from "../oss/aliOssEncryptionStore";
+import { AliOssObjectStore } from "../oss/aliOssObjectStore";
 import {
   type ConfigKeys,
   type ConfigReader,
@@ -458,6 +466,31 @@ export class BucketEncryptionLifecycle {
         throw error;
       }
     }
+  }
+
+  /**
+   * Audits the objects of a bucket against its default rule: the function
+   * `getBucketEncryptionAudit`. It reads and never writes.
+   *
+   * @throws AuditStoppedError when the audit cannot go on (access denied, too many failures),
+   *   or an Error when the bucket does not exist.
+   */
+  async audit(inputs: AuditInputs): Promise<AuditResult> {
+    const location = resolveLocation(inputs, this.source());
+    const connection = this.connect(location, inputs);
+    const rule = await readDefaultRule(this.openStore(connection), inputs.bucket);
+    const { fixed: _fixed, ...result } = await auditObjects(
+      new AliOssObjectStore(connection, inputs.bucket, this.timings),
+      rule,
+      {
+        bucket: inputs.bucket,
+        prefix: inputs.prefix ?? "",
+        concurrency: DEFAULT_AUDIT_CONCURRENCY,
+        maxObjects: inputs.maxObjects,
+        fix: false,
+      },
+    );
+    return result;
   }
 
   private source(): SettingsSource {

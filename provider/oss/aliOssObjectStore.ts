@@ -13,7 +13,7 @@ import type {
   RewriteOutcome,
   VersioningStatus,
 } from "./objectStore";
-import { quoteKey } from "./errors";
+import { type OssOperation, quoteKey } from "./errors";
 import type { Clock } from "./retry";
 import { isExpected, SignedRequests } from "./signedRequests";
 import type { StoreTimings } from "./storeTimings";
@@ -60,6 +60,18 @@ const listSchema = z.object({
   NextContinuationToken: z.string().optional(),
 });
 
+/** An XML element with no content reads as "": an empty object, for the schemas. */
+function emptyAsObject<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === "" ? {} : value), schema);
+}
+
+/** GetBucketVersioning's answer: no Status for a bucket whose versioning was never set. */
+const versioningSchema = emptyAsObject(
+  z.object({ Status: z.enum(["Enabled", "Suspended"]).optional() }),
+);
+
+const aclSchema = z.object({ AccessControlList: z.object({ Grant: z.string() }) });
+
 /** Decodes a key of a listing asked for with `encoding-type=url`, as the OSS SDKs do. */
 function decodeKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, "%20"));
@@ -78,12 +90,37 @@ export class AliOssObjectStore implements ObjectStore {
     this.requests = new SignedRequests(connection, timings, clock);
   }
 
+  /**
+   * The answer's body as `schema` reads it.
+   *
+   * @throws Error naming the operation when the body is not what OSS answers.
+   */
+  private read<T extends z.ZodType>(
+    operation: OssOperation,
+    schema: T,
+    data: unknown,
+  ): z.output<T> {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      throw new Error(
+        `${operation} on bucket "${this.bucket}" answered a body that is not what OSS answers: ${parsed.error.issues[0]?.path.join(".") ?? ""} ${parsed.error.issues[0]?.message ?? ""}.`,
+      );
+    }
+    return parsed.data;
+  }
+
   async list(prefix: string, from: string | undefined, maxKeys: number): Promise<ObjectPage> {
     const answer = await this.requests.send("ListObjectsV2", {
       method: "GET",
       bucket: this.bucket,
       // Keys may hold characters XML cannot carry: they come URL-encoded.
-      query: { "list-type": 2, prefix, "max-keys": maxKeys, "encoding-type": "url" },
+      query: {
+        "list-type": 2,
+        // An empty prefix selects every key, as no prefix does: it is left out of the request.
+        ...(prefix === "" ? {} : { prefix }),
+        "max-keys": maxKeys,
+        "encoding-type": "url",
+      },
       ...(from === undefined ? {} : { subres: { "continuation-token": from } }),
       xmlResponse: true,
       successStatuses: [200],
@@ -91,7 +128,7 @@ export class AliOssObjectStore implements ObjectStore {
     if (isExpected(answer)) {
       throw new Error("unreachable: ListObjectsV2 expects no failure");
     }
-    const page = listSchema.parse(answer.data);
+    const page = this.read("ListObjectsV2", listSchema, answer.data);
     return {
       objects: page.Contents.map(({ Key, Size }) => ({ key: decodeKey(Key), size: Size })),
       ...(page.IsTruncated === "true" && page.NextContinuationToken !== undefined
@@ -126,7 +163,7 @@ export class AliOssObjectStore implements ObjectStore {
     });
     const status = isExpected(answer)
       ? undefined
-      : z.object({ Status: z.enum(["Enabled", "Suspended"]).optional() }).parse(answer.data).Status;
+      : this.read("GetBucketVersioning", versioningSchema, answer.data).Status;
     return status;
   }
 
@@ -157,8 +194,7 @@ export class AliOssObjectStore implements ObjectStore {
     if (isExpected(answer)) {
       return undefined;
     }
-    return z.object({ AccessControlList: z.object({ Grant: z.string() }) }).parse(answer.data)
-      .AccessControlList.Grant;
+    return this.read("GetObjectACL", aclSchema, answer.data).AccessControlList.Grant;
   }
 
   /** The `x-oss-copy-source` of `key` in this bucket. */
@@ -232,7 +268,11 @@ export class AliOssObjectStore implements ObjectStore {
     if (isExpected(initiated)) {
       throw new Error("unreachable: InitiateMultipartUpload expects no failure");
     }
-    const { UploadId: uploadId } = z.object({ UploadId: z.string() }).parse(initiated.data);
+    const { UploadId: uploadId } = this.read(
+      "InitiateMultipartUpload",
+      z.object({ UploadId: z.string() }),
+      initiated.data,
+    );
     try {
       const parts = await this.copyParts(key, head, uploadId);
       // CompleteMultipartUpload takes no condition: looking once more narrows the time in which

@@ -6,9 +6,21 @@
  * takes its config from the provider (validated at preview), and keeps an output secret whenever
  * its value came from a secret.
  */
-import { BUCKET_ENCRYPTION, type ConfigName, PACKAGE, PROVIDER_CONFIG } from "../core/definition";
+import {
+  BUCKET_ENCRYPTION,
+  BUCKET_ENCRYPTION_AUDIT,
+  type ConfigName,
+  PACKAGE,
+  PROVIDER_CONFIG,
+} from "../core/definition";
 import { PROVIDER_NAMES, SECRET_BUCKET_REASON } from "../core/deploymentBuckets";
-import { locationSettingFailures, quote, reportedFailures, UNKNOWN_VALUE } from "../core/inputs";
+import {
+  checkAuditInputs,
+  locationSettingFailures,
+  quote,
+  reportedFailures,
+  UNKNOWN_VALUE,
+} from "../core/inputs";
 import {
   BucketEncryptionLifecycle,
   type ProviderSettings,
@@ -36,6 +48,11 @@ const CONFIG_NAMES = Object.keys(PROVIDER_CONFIG.keys) as ConfigName[];
 
 /** The config the engine adds to an explicit provider's inputs. */
 const ENGINE_CONFIG_NAMES = ["version"];
+
+/** The audit function's outputs that are always secret: they name key ids read from OSS. */
+const SECRET_AUDIT_OUTPUTS = Object.entries(BUCKET_ENCRYPTION_AUDIT.outputs)
+  .filter(([, output]) => "secret" in output)
+  .map(([name]) => name);
 
 /** The config that is always stored as a secret, whether or not it was given as one. */
 const SECRET_CONFIG_NAMES = CONFIG_NAMES.filter((name) => "secret" in PROVIDER_CONFIG.keys[name]);
@@ -213,6 +230,7 @@ export function bucketEncryptionPlugin(
   return {
     version,
     resourceTypes: [BUCKET_ENCRYPTION.token],
+    functions: [BUCKET_ENCRYPTION_AUDIT.token],
     schema: () => schemaText,
 
     attach: (address) => {
@@ -316,6 +334,20 @@ export function bucketEncryptionPlugin(
 
     delete: async ({ id, properties, log }) => {
       await lifecycle.delete(id, reveal(properties).values, log);
+    },
+
+    invoke: async ({ args }) => {
+      const { values, secretKeys } = reveal(args);
+      const checked = checkAuditInputs(values);
+      if (!checked.ok) {
+        return { outputs: {}, failures: reportedFailures(checked.failures) };
+      }
+      const result = await lifecycle.audit(checked.inputs);
+      // Every output derives from every argument: one secret argument makes them all secret.
+      return {
+        outputs: conceal(result, secretKeys.size > 0 ? Object.keys(result) : SECRET_AUDIT_OUTPUTS),
+        failures: [],
+      };
     },
   };
 }

@@ -14,21 +14,28 @@
  * ```
  */
 import * as pulumi from "@pulumi/pulumi";
-import { BUCKET_ENCRYPTION, PACKAGE } from "../core/definition";
+import { BUCKET_ENCRYPTION, BUCKET_ENCRYPTION_AUDIT, PACKAGE } from "../core/definition";
 import { PROVIDER_NAMES } from "../core/deploymentBuckets";
 import { declareBucket } from "../programBuckets";
 import {
   type BucketEncryptionArgs,
   type BucketEncryptionProperties,
+  type GetBucketEncryptionAuditArgs,
+  type GetBucketEncryptionAuditResult,
   type ProviderArgs,
   SECRET_PROVIDER_ARGS,
   UNSET_PROPERTIES,
 } from "../resourceTypes";
 
 export {
+  type AuditedObject,
+  type AuditFailure,
   type BucketEncryptionArgs,
   type BucketEncryptionProperties,
+  type EncryptionCount,
   type EncryptionRule,
+  type GetBucketEncryptionAuditArgs,
+  type GetBucketEncryptionAuditResult,
   KmsDataEncryption,
   OnDelete,
   OnExisting,
@@ -94,4 +101,27 @@ export class BucketEncryption extends pulumi.CustomResource {
       { ...opts, version: VERSION },
     );
   }
+}
+
+/**
+ * Audits the objects of an OSS bucket against its default encryption rule, through the provider
+ * plugin (function `ossencryption:index:getBucketEncryptionAudit`): one HEAD request per object,
+ * up to `maxObjects`, on every preview and update. An object conforms when OSS would have applied
+ * the bucket's current rule to it. The result is an Output, so that what is secret in it (the key
+ * ids read from OSS) stays secret; a program can export `nonConforming`, or fail on it.
+ *
+ * @throws (in the Output) when the bucket does not exist or the audit cannot go on (access
+ *   denied); objects that could not be checked are listed in `errors` instead.
+ */
+export function getBucketEncryptionAudit(
+  args: GetBucketEncryptionAuditArgs,
+  opts?: pulumi.InvokeOutputOptions,
+): pulumi.Output<GetBucketEncryptionAuditResult> {
+  // An argument left out is not sent: sent as undefined, the provider would have to tell it
+  // from a value.
+  const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
+  return pulumi.runtime.invokeOutput(BUCKET_ENCRYPTION_AUDIT.token, given, {
+    ...opts,
+    version: VERSION,
+  });
 }

@@ -62,12 +62,20 @@ export interface ResourceRequest {
   readonly log: ResourceLog;
 }
 
+/** The outcome of a function: its outputs, or the failures of its arguments. */
+export interface InvokeResult {
+  readonly outputs: Properties;
+  readonly failures: readonly CheckFailure[];
+}
+
 /** What a plugin's resources do, in plain values (secrets still wrapped, see `secrets.ts`). */
 export interface ProviderHandlers {
   /** The plugin's version, semver without `v`. */
   readonly version: string;
   /** The resource types served; a call about any other is refused. */
   readonly resourceTypes: readonly string[];
+  /** The functions served; an invoke of any other is refused. */
+  readonly functions: readonly string[];
   /**
    * The engine at `address` runs this process's deployment: given at start (the engine's address
    * among the arguments) and by the protocol's Attach (`PULUMI_DEBUG_PROVIDERS`).
@@ -103,6 +111,8 @@ export interface ProviderHandlers {
     request: ResourceRequest & { id: string; olds: Properties; news: Properties },
   ): Promise<Properties>;
   delete(request: ResourceRequest & { id: string; properties: Properties }): Promise<void>;
+  /** Runs the function `token`, one of `functions`, with `args`. */
+  invoke(request: { token: string; args: Properties }): Promise<InvokeResult>;
 }
 
 /**
@@ -275,7 +285,7 @@ function unary<Request, Response>(
 function notServed(name: string): Partial<grpc.StatusObject> {
   return {
     code: grpc.status.UNIMPLEMENTED,
-    details: `The ossencryption provider does not serve ${name}: it has one custom resource, BucketEncryption.`,
+    details: `The ossencryption provider does not serve ${name}: it has one custom resource, BucketEncryption, and one function, getBucketEncryptionAudit.`,
   };
 }
 
@@ -285,17 +295,20 @@ function unimplemented(name: string): grpc.handleUnaryCall<unknown, never> {
   };
 }
 
+/** Failures as the protocol carries them, in a check's or a function's response. */
+function failureMessages(failures: readonly CheckFailure[]): provproto.CheckFailure[] {
+  return failures.map((failure) => {
+    const message = new provproto.CheckFailure();
+    message.setProperty(failure.property);
+    message.setReason(failure.reason);
+    return message;
+  });
+}
+
 function checkResponse(result: CheckResult): provproto.CheckResponse {
   const response = new provproto.CheckResponse();
   response.setInputs(toStruct(result.inputs));
-  response.setFailuresList(
-    result.failures.map((failure) => {
-      const message = new provproto.CheckFailure();
-      message.setProperty(failure.property);
-      message.setReason(failure.reason);
-      return message;
-    }),
-  );
+  response.setFailuresList(failureMessages(result.failures));
   return response;
 }
 
@@ -525,7 +538,21 @@ function service(
     }),
     handshake: unimplemented("Handshake"),
     parameterize: unimplemented("Parameterize"),
-    invoke: unimplemented("Invoke"),
+    invoke: unary(async (request: provproto.InvokeRequest) => {
+      const token = request.getTok();
+      // As the SDK, an unknown function fails the call; its message also names those served.
+      if (!handlers.functions.includes(token)) {
+        throw new RefusedCall(
+          grpc.status.INVALID_ARGUMENT,
+          `unknown function ${JSON.stringify(bounded(token, 200))}; the ossencryption provider serves ${handlers.functions.join(", ")}.`,
+        );
+      }
+      const result = await handlers.invoke({ token, args: fromStruct(request.getArgs()) });
+      const response = new provproto.InvokeResponse();
+      response.setReturn(toStruct(result.outputs));
+      response.setFailuresList(failureMessages(result.failures));
+      return response;
+    }),
     call: unimplemented("Call"),
     construct: unimplemented("Construct"),
     getMapping: unimplemented("GetMapping"),

@@ -224,13 +224,124 @@ describe("the plugin", () => {
   it("reports its version and answers the calls it does not serve with UNIMPLEMENTED", async () => {
     const info = await rpc.getPluginInfo();
     expect(info.getVersion()).toBe("9.9.9");
-    await expect(rpc.invoke(new provproto.InvokeRequest())).rejects.toMatchObject({
+    await expect(rpc.call(new provproto.CallRequest())).rejects.toMatchObject({
       code: grpc.status.UNIMPLEMENTED,
       details:
-        "The ossencryption provider does not serve Invoke: it has one custom resource, BucketEncryption.",
+        "The ossencryption provider does not serve Call: it has one custom resource, BucketEncryption, and one function, getBucketEncryptionAudit.",
     });
   });
 });
+
+describe("the function getBucketEncryptionAudit", () => {
+  const TOKEN = "ossencryption:index:getBucketEncryptionAudit";
+
+  function invokeRequest(args: Record<string, unknown>, token = TOKEN) {
+    const request = new provproto.InvokeRequest();
+    request.setTok(token);
+    request.setArgs(struct(args));
+    return request;
+  }
+
+  /** Writes `a` unencrypted, `b` with AES256 and `c` with KMS key k1 into a bucket whose rule is KMS k1. */
+  async function mixedBucket(): Promise<void> {
+    const client = aliOssClient(oss.endpoint, { bucket: "logs" });
+    await client.put("a", Buffer.from("a"));
+    await client.put("b", Buffer.from("b"), {
+      headers: { "x-oss-server-side-encryption": "AES256" },
+    });
+    await client.put("c", Buffer.from("c"), {
+      headers: {
+        "x-oss-server-side-encryption": "KMS",
+        "x-oss-server-side-encryption-key-id": "k1",
+      },
+    });
+    await client.putBucketEncryption("logs", { SSEAlgorithm: "KMS", KMSMasterKeyID: "k1" });
+  }
+
+  it("returns the audit, with the rule, the counts by encryption and the objects as secrets", async () => {
+    await configure();
+    await mixedBucket();
+    oss.clearRequests();
+    const response = await rpc.invoke(invokeRequest({ bucket: "logs", maxObjects: 10 }));
+    expect(response.getFailuresList()).toStrictEqual([]);
+    expect(response.getReturn()?.toJavaScript()).toStrictEqual({
+      bucket: "logs",
+      prefix: "",
+      rule: { ...SECRET_SIG, value: { sseAlgorithm: "KMS", kmsMasterKeyId: "k1" } },
+      scanned: 3,
+      conforming: 1,
+      nonConforming: 2,
+      vanished: 0,
+      complete: true,
+      byEncryption: {
+        ...SECRET_SIG,
+        value: [
+          { encryption: "AES256", objects: 1, conforms: false },
+          { encryption: "KMS (key k1)", objects: 1, conforms: true },
+          { encryption: "none", objects: 1, conforms: false },
+        ],
+      },
+      objects: { ...SECRET_SIG, value: [{ key: "a" }, { key: "b", sseAlgorithm: "AES256" }] },
+      truncated: false,
+      errors: [],
+    });
+    expect(oss.counts()).toStrictEqual({ GetBucketEncryption: 1, ListObjectsV2: 1, HeadObject: 3 });
+  });
+
+  it("makes every output secret when an argument is", async () => {
+    await configure();
+    await mixedBucket();
+    const response = await rpc.invoke(
+      invokeRequest({ bucket: "logs", prefix: secret("b"), maxObjects: 10 }),
+    );
+    const outputs = response.getReturn()?.toJavaScript() ?? {};
+    expect(Object.entries(outputs).filter(([, value]) => !isSecretValue(value))).toStrictEqual([]);
+    expect(outputs.scanned).toStrictEqual({ ...SECRET_SIG, value: 1 });
+  });
+
+  it("answers invalid arguments with failures naming each, sending nothing", async () => {
+    await configure();
+    const response = await rpc.invoke(invokeRequest({ bucket: "Logs", maxObjects: 0 }));
+    expect(
+      response.getFailuresList().map((failure) => [failure.getProperty(), failure.getReason()]),
+    ).toStrictEqual([
+      ["bucket", "bucket may contain only lowercase letters, digits and hyphens"],
+      ["maxObjects", "maxObjects must be a whole number of objects from 1 to 100000"],
+    ]);
+    expect(oss.counts()).toStrictEqual({});
+  });
+
+  it("fails the call, naming the bucket, when the bucket does not exist", async () => {
+    await configure();
+    await expect(
+      rpc.invoke(invokeRequest({ bucket: "nope", maxObjects: 1 })),
+    ).rejects.toMatchObject({
+      code: grpc.status.UNKNOWN,
+      details:
+        'Bucket "nope" does not exist (GetBucketEncryption answered NoSuchBucket); check the bucket name, region and endpoint.',
+    });
+  });
+
+  it("refuses a function it does not serve, naming the one it does", async () => {
+    await expect(
+      rpc.invoke(invokeRequest({}, "ossencryption:index:getOther")),
+    ).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details:
+        'unknown function "ossencryption:index:getOther"; the ossencryption provider serves ossencryption:index:getBucketEncryptionAudit.',
+    });
+  });
+});
+
+/** Whether a value is wrapped as a secret. */
+function isSecretValue(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] ===
+      SECRET_SIG["4dabf18193072939515e22adb298388d"]
+  );
+}
 
 /** The properties a check of `{ bucket: "logs", sseAlgorithm }` gives. */
 function checked(sseAlgorithm = "AES256", bucket = "logs"): Record<string, unknown> {

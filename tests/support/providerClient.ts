@@ -36,6 +36,7 @@ export interface ProviderClient {
   readonly delete: (request: provproto.DeleteRequest) => Promise<emptyproto.Empty>;
   readonly attach: (request: pluginproto.PluginAttach) => Promise<emptyproto.Empty>;
   readonly invoke: (request: provproto.InvokeRequest) => Promise<provproto.InvokeResponse>;
+  readonly call: (request: provproto.CallRequest) => Promise<provproto.CallResponse>;
   readonly getSchema: (request: provproto.GetSchemaRequest) => Promise<provproto.GetSchemaResponse>;
   readonly getPluginInfo: () => Promise<pluginproto.PluginInfo>;
   /** Closes the connection. */
@@ -63,6 +64,7 @@ export function providerClient(port: number, options: grpc.ChannelOptions = {}):
     delete: (request) => call((done) => client.delete(request, done)),
     attach: (request) => call((done) => client.attach(request, done)),
     invoke: (request) => call((done) => client.invoke(request, done)),
+    call: (request) => call((done) => client.call(request, done)),
     getSchema: (request) => call((done) => client.getSchema(request, done)),
     getPluginInfo: () => call((done) => client.getPluginInfo(new emptyproto.Empty(), done)),
     close: () => {
