@@ -14,15 +14,22 @@ import type {
   VersioningStatus,
 } from "./objectStore";
 import { type OssOperation, quoteKey } from "./errors";
-import type { Clock } from "./retry";
 import { isExpected, SignedRequests } from "./signedRequests";
 import type { StoreTimings } from "./storeTimings";
 
-/** The largest object CopyObject copies (1 GB): larger ones are copied part by part. */
-export const COPY_OBJECT_MAX_BYTES = 1024 ** 3;
+/** Where a rewrite copies by parts, and in parts of what size. */
+export interface CopyLimits {
+  /** The largest object CopyObject copies: larger ones are copied part by part. */
+  readonly copyObjectMaxBytes: number;
+  /** The size of the parts of a multipart copy (at least 100 KB, OSS's smallest part). */
+  readonly partBytes: number;
+}
 
-/** The size of the parts of a multipart copy. */
-export const COPY_PART_BYTES = 64 * 1024 ** 2;
+/** OSS's: CopyObject copies up to 1 GB; parts of 64 MiB. */
+export const OSS_COPY_LIMITS: CopyLimits = {
+  copyObjectMaxBytes: 1024 ** 3,
+  partBytes: 64 * 1024 ** 2,
+};
 
 /** How many parts of one object are copied at once. */
 const PART_COPIES_AT_ONCE = 4;
@@ -81,13 +88,17 @@ function decodeKey(key: string): string {
 export class AliOssObjectStore implements ObjectStore {
   private readonly requests: SignedRequests;
 
+  /**
+   * @param limits where a rewrite copies by parts; OSS's unless a test makes them smaller, to
+   *   copy small objects by parts.
+   */
   constructor(
     connection: OssConnection,
     private readonly bucket: string,
     timings?: StoreTimings,
-    clock?: Clock,
+    private readonly limits: CopyLimits = OSS_COPY_LIMITS,
   ) {
-    this.requests = new SignedRequests(connection, timings, clock);
+    this.requests = new SignedRequests(connection, timings);
   }
 
   /**
@@ -172,7 +183,7 @@ export class AliOssObjectStore implements ObjectStore {
     if (acl === undefined) {
       return "changed";
     }
-    return head.size <= COPY_OBJECT_MAX_BYTES
+    return head.size <= this.limits.copyObjectMaxBytes
       ? this.copyInPlace(key, head, rule, acl)
       : this.copyInPlaceByParts(key, head, rule, acl);
   }
@@ -312,7 +323,8 @@ export class AliOssObjectStore implements ObjectStore {
     head: ObjectHead,
     uploadId: string,
   ): Promise<string[] | undefined> {
-    const count = Math.max(1, Math.ceil(head.size / COPY_PART_BYTES));
+    const { partBytes } = this.limits;
+    const count = Math.max(1, Math.ceil(head.size / partBytes));
     const etags: string[] = new Array<string>(count);
     let next = 0;
     // Set by whichever part finds the object changed; the others then stop.
@@ -320,8 +332,8 @@ export class AliOssObjectStore implements ObjectStore {
     const copyNext = async (): Promise<void> => {
       while (!found.changed && next < count) {
         const index = next++;
-        const first = index * COPY_PART_BYTES;
-        const last = Math.min(head.size, first + COPY_PART_BYTES) - 1;
+        const first = index * partBytes;
+        const last = Math.min(head.size, first + partBytes) - 1;
         const answer = await this.requests.send(
           "UploadPartCopy",
           {
