@@ -88,6 +88,11 @@ async function put(key: string, headers: Record<string, string> = {}, body = key
   await client.put(key, Buffer.from(body), { headers });
 }
 
+/** An object's content, as text. */
+async function contentOf(key: string): Promise<string> {
+  return ((await client.get(key)).content as Buffer).toString();
+}
+
 /** Writes `count` unencrypted objects `<prefix>000000`, … in parallel batches. */
 async function putMany(prefix: string, count: number): Promise<void> {
   for (let first = 0; first < count; first += 100) {
@@ -387,10 +392,10 @@ describe("--fix", () => {
       "x-oss-meta-owner": "finance",
       etag: (before.res.headers as Record<string, string>).etag,
     });
-    expect((await client.get("report.csv")).content.toString()).toBe("a,b\n1,2\n");
+    expect(await contentOf("report.csv")).toBe("a,b\n1,2\n");
     expect((await client.getACL("report.csv")).acl).toBe("private");
     expect((await client.getACL("plain")).acl).toBe("public-read");
-    expect((await client.get("plain")).content.toString()).toBe("plain content");
+    expect(await contentOf("plain")).toBe("plain content");
     const audit = await runCommand(["--bucket", "logs", "--endpoint", oss.endpoint, "--json"]);
     expect([audit.status, documentOf(audit)]).toMatchObject([
       0,
@@ -440,29 +445,29 @@ describe("--fix", () => {
     await client.putBucketEncryption("logs", { SSEAlgorithm: "KMS", KMSMasterKeyID: "k1" });
     await put("raced-conforming", { [SSE]: "AES256" }, "old");
     await put("raced-again", { [SSE]: "AES256" }, "old");
-    const writes: Record<string, Record<string, string>> = {
+    const writes = new Map<string, Record<string, string>>([
       // The writer leaves encryption to the bucket's rule: the object then conforms.
-      "raced-conforming": {},
+      ["raced-conforming", {}],
       // The writer picks AES256 again: the object is re-encrypted, with the writer's content.
-      "raced-again": { [SSE]: "AES256" },
-    };
+      ["raced-again", { [SSE]: "AES256" }],
+    ]);
     const output = capturedIo();
     const status = await runAuditCommand(
       ["--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes"],
       output.io,
       storesWith({
         beforeRewrite: async (key) => {
-          const headers = writes[key];
+          const headers = writes.get(key);
           if (headers !== undefined) {
-            delete writes[key];
+            writes.delete(key);
             await put(key, headers, `new ${key}`);
           }
         },
       }),
     );
     expect(status).toBe(0);
-    expect((await client.get("raced-conforming")).content.toString()).toBe("new raced-conforming");
-    expect((await client.get("raced-again")).content.toString()).toBe("new raced-again");
+    expect(await contentOf("raced-conforming")).toBe("new raced-conforming");
+    expect(await contentOf("raced-again")).toBe("new raced-again");
     expect((await client.head("raced-again")).res.headers).toMatchObject({ [SSE]: "KMS" });
     expect(oss.counts().CopyObject).toBe(3);
     expect(output.stdout()).toContain("1 conform, 1 do not; 1 re-encrypted.");
@@ -533,9 +538,7 @@ describe("--fix", () => {
     ]);
     expect(oss.counts().CopyObject).toBe(300 - fixedFirst);
     const contents = await Promise.all(
-      ["k/000000", "k/000150", "k/000299"].map(async (key) =>
-        (await client.get(key)).content.toString(),
-      ),
+      ["k/000000", "k/000150", "k/000299"].map(async (key) => await contentOf(key)),
     );
     expect(contents).toStrictEqual(["k/000000", "k/000150", "k/000299"]);
   });
