@@ -15,10 +15,10 @@ import {
 import {
   BucketEncryptionLifecycle,
   type ProviderSettings,
-  type ResourceLog,
   type LifecycleOptions,
 } from "../lifecycle/bucketEncryptionLifecycle";
 import { ALICLOUD_CONFIG_KEYS, ConnectionSettingsError } from "../oss/connection";
+import type { ResourceLog } from "../resourceLog";
 
 /** The stack config namespace of the settings that tune how patient the provider is with OSS. */
 const TUNING_NAMESPACE = "bucketEncryption";

@@ -62,6 +62,7 @@ import {
   type StoreTimings,
   storeTimingsFromConfig,
 } from "../oss/storeTimings";
+import type { ResourceLog } from "../resourceLog";
 
 /** How long `create` and `update` wait for OSS to show a rule they wrote. */
 export interface ConfirmationPolicy {
@@ -73,12 +74,6 @@ export interface ConfirmationPolicy {
 
 /** Up to 10 reads, 500 ms apart: OSS is eventually consistent right after bucket creation. */
 export const DEFAULT_CONFIRMATION: ConfirmationPolicy = { reads: 10, intervalMs: 500 };
-
-/** Where a provider's messages to the user go (Pulumi's log, tied to the resource if it can). */
-export interface ResourceLog {
-  info(message: string): Promise<void>;
-  warn(message: string): Promise<void>;
-}
 
 /** What a provider reads its settings from. */
 export interface ProviderSettings {
