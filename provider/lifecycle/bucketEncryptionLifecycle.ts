@@ -300,7 +300,7 @@ export class BucketEncryptionLifecycle {
     }
     const existing = found.kind === "rule" ? found.rule : undefined;
     const inherited =
-      existing === undefined ? undefined : this.buckets.inheritance(inputs.bucket, existing);
+      existing === undefined ? undefined : this.buckets.takeInheritance(inputs.bucket, existing);
     const prior = inherited === undefined ? existing : inherited.priorRule;
     const outputs = dropUndefined({ ...inputs, priorRule: prior, location });
     if (existing !== undefined && rulesEqual(existing, desired)) {
