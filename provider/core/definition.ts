@@ -388,3 +388,14 @@ export function describeProperty(property: PropertyDefinition): string {
     ? property.description
     : `${property.description.replace(/\.$/, "")} (${notes.join("; ")}).`;
 }
+
+/**
+ * The `BucketEncryption` outputs that are always secret, whether or not their value came from a
+ * secret: the properties marked `secret`, outputs and inputs (which are outputs too) alike.
+ */
+export const ALWAYS_SECRET_OUTPUTS: readonly string[] = Object.entries({
+  ...BUCKET_ENCRYPTION.inputs,
+  ...BUCKET_ENCRYPTION.outputs,
+} as Readonly<Record<string, PropertyDefinition>>).flatMap(([name, property]) =>
+  property.secret === true ? [name] : [],
+);

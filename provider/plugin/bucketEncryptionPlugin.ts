@@ -6,7 +6,13 @@
  * takes its config from the provider (validated at preview), and keeps an output secret whenever
  * its value came from a secret.
  */
-import { BUCKET_ENCRYPTION, type ConfigName, PACKAGE, PROVIDER_CONFIG } from "../core/definition";
+import {
+  ALWAYS_SECRET_OUTPUTS,
+  BUCKET_ENCRYPTION,
+  type ConfigName,
+  PACKAGE,
+  PROVIDER_CONFIG,
+} from "../core/definition";
 import { PROVIDER_NAMES, SECRET_BUCKET_REASON } from "../core/deploymentBuckets";
 import { locationSettingFailures, quote, reportedFailures, UNKNOWN_VALUE } from "../core/inputs";
 import {
@@ -141,12 +147,12 @@ const LOCATION_SOURCES = ["region", "endpoint"];
 /**
  * The outputs that are secret: every output whose value came from a secret. An output is secret
  * when its input was or when it was secret in the state (a value carried over keeps its
- * secrecy); `location` when its region or endpoint came from a secret input or config; and
- * `priorRule` always, as it is for the dynamic resource: it holds what OSS held before, key id
- * included, which the program never declared.
+ * secrecy); `location` when its region or endpoint came from a secret input or config; and those
+ * the definition marks secret always, as for the dynamic resource (`priorRule`: it holds what OSS
+ * held before, key id included, which the program never declared).
  */
 function secretOutputKeys({ inputs, stored = new Set(), config }: SecretSources): Set<string> {
-  const keys = new Set([...inputs, ...stored, "priorRule"]);
+  const keys = new Set([...inputs, ...stored, ...ALWAYS_SECRET_OUTPUTS]);
   if (LOCATION_SOURCES.some((key) => inputs.has(key) || config.has(key))) {
     keys.add("location");
   }
