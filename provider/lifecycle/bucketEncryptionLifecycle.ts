@@ -86,9 +86,9 @@ export interface ProviderSettings {
 }
 
 /**
- * Everything a lifecycle can be given besides its provider's settings; all optional.
- *
- * @internal Test hooks: a provider serving the engine is made with none.
+ * Everything a lifecycle can be given besides its provider's settings; all optional. Test hooks:
+ * a provider serving the engine is made with none. Not stripped from the declarations, which name
+ * it in the lifecycle's constructor; no entry of the package exports this module.
  */
 export interface LifecycleOptions {
   /** Opens the OSS adapter for a connection; defaults to ali-oss. */

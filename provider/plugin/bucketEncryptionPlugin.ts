@@ -198,9 +198,9 @@ function changesOf(
 }
 
 /**
- * Everything the plugin can be given besides its version; all optional.
- *
- * @internal Test hooks: the plugin serving the engine is made with none.
+ * Everything the plugin can be given besides its version; all optional. Test hooks: the plugin
+ * serving the engine is made with none. Not stripped from the declarations, which name it in
+ * `bucketEncryptionPlugin`; no entry of the package exports this module.
  */
 export interface PluginOptions extends LifecycleOptions {
   /** Where the deployment's provider processes share their declarations. */
