@@ -99,7 +99,11 @@ function configFailures(values: Readonly<Record<string, unknown>>): CheckFailure
       typeof value !== "string" &&
       typeof value !== "number"
     ) {
-      failures.push({ property: key, reason: `${key} must be a string; got ${typeof value}` });
+      const accepts =
+        PROVIDER_CONFIG.keys[key].type.kind === "integer"
+          ? "a whole number, as a number or as text"
+          : "text";
+      failures.push({ property: key, reason: `${key} must be ${accepts}; got ${typeof value}` });
     }
   }
   const has = (key: string) => configText(values[key]) !== undefined;
