@@ -54,11 +54,7 @@ export interface AuditStores {
   readonly objects: ObjectStore;
 }
 
-/**
- * Opens the OSS adapters of `bucket` over `connection`.
- *
- * @internal A test hook: the command opens the ali-oss ones.
- */
+/** Opens the OSS adapters of `bucket` over `connection`: the ali-oss ones unless a test says. */
 export type AuditStoresFactory = (connection: OssConnection, bucket: string) => AuditStores;
 
 const openAliOssStores: AuditStoresFactory = (connection, bucket) => ({

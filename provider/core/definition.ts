@@ -569,3 +569,21 @@ export function describeProperty(property: PropertyDefinition): string {
     ? property.description
     : `${property.description.replace(/\.$/, "")} (${notes.join("; ")}).`;
 }
+
+/** The names of the properties marked `secret`: always secret, whatever their value came from. */
+export function secretProperties(
+  properties: Readonly<Record<string, PropertyDefinition>>,
+): readonly string[] {
+  return Object.entries(properties).flatMap(([name, property]) =>
+    property.secret === true ? [name] : [],
+  );
+}
+
+/**
+ * The `BucketEncryption` outputs that are always secret, whether or not their value came from a
+ * secret: the properties marked `secret`, outputs and inputs (which are outputs too) alike.
+ */
+export const ALWAYS_SECRET_OUTPUTS = secretProperties({
+  ...BUCKET_ENCRYPTION.inputs,
+  ...BUCKET_ENCRYPTION.outputs,
+});

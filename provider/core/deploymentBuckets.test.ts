@@ -24,35 +24,35 @@ describe("DeploymentBuckets", () => {
   it("hands a rule left by a delete over to one create, with the deleted resource's prior rule", () => {
     const buckets = new DeploymentBuckets();
     buckets.leaveInPlace("logs", { rule: KMS, priorRule: SM4 });
-    expect(buckets.inheritance("logs", KMS)).toStrictEqual({ priorRule: SM4 });
-    expect(buckets.inheritance("logs", KMS)).toBeUndefined();
+    expect(buckets.takeInheritance("logs", KMS)).toStrictEqual({ priorRule: SM4 });
+    expect(buckets.takeInheritance("logs", KMS)).toBeUndefined();
   });
 
   it("hands over no prior rule when the deleted resource found none", () => {
     const buckets = new DeploymentBuckets();
     buckets.leaveInPlace("logs", { rule: KMS });
-    expect(buckets.inheritance("logs", KMS)).toStrictEqual({});
+    expect(buckets.takeInheritance("logs", KMS)).toStrictEqual({});
   });
 
   it("lets a create take over its predecessor's rule, which is then the rule found", () => {
     const buckets = new DeploymentBuckets();
     buckets.declare("logs", LOGS, KMS);
-    expect(buckets.inheritance("logs", KMS)).toStrictEqual({ priorRule: KMS });
+    expect(buckets.takeInheritance("logs", KMS)).toStrictEqual({ priorRule: KMS });
   });
 
   it("keeps the predecessor's rule when the same bucket is declared again without one", () => {
     const buckets = new DeploymentBuckets();
     buckets.declare("logs", LOGS, KMS);
     buckets.declare("logs", LOGS);
-    expect(buckets.inheritance("logs", KMS)).toStrictEqual({ priorRule: KMS });
+    expect(buckets.takeInheritance("logs", KMS)).toStrictEqual({ priorRule: KMS });
   });
 
   it("takes over nothing when the rule found is neither handed over nor the predecessor's", () => {
     const buckets = new DeploymentBuckets();
     buckets.declare("logs", LOGS, KMS);
     buckets.leaveInPlace("logs", { rule: KMS, priorRule: SM4 });
-    expect(buckets.inheritance("logs", SM4)).toBeUndefined();
-    expect(buckets.inheritance("audit", KMS)).toBeUndefined();
+    expect(buckets.takeInheritance("logs", SM4)).toBeUndefined();
+    expect(buckets.takeInheritance("audit", KMS)).toBeUndefined();
   });
 });
 

@@ -65,12 +65,13 @@ export class DeploymentBuckets {
   }
 
   /**
-   * What a create that found `found` on `bucket` takes over, or undefined when the rule found is
-   * not its own line's: the rule a delete of this deployment left for it (replace with
-   * deleteBeforeReplace), with that resource's prior rule; or its predecessor's rule still in
+   * Takes what a create that found `found` on `bucket` inherits from the resource it replaces, or
+   * undefined when no such resource set the rule found. Either the rule a delete of this
+   * deployment left for it (replace with deleteBeforeReplace), with that resource's prior rule:
+   * the record is removed, so that one create inherits it; or its predecessor's rule still in
    * place (replace that creates first), which is then the rule found.
    */
-  inheritance(bucket: string, found: EncryptionRule): Inheritance | undefined {
+  takeInheritance(bucket: string, found: EncryptionRule): Inheritance | undefined {
     const left = this.leftInPlace.get(bucket);
     if (left !== undefined && rulesEqual(left.rule, found)) {
       this.leftInPlace.delete(bucket);

@@ -13,17 +13,17 @@ function inputsOf(role: InputRole): readonly InputName[] {
 }
 
 /** The properties whose change replaces the resource: the bucket is its identity. */
-export const REPLACE_PROPERTIES = inputsOf("identity");
+const REPLACE_PROPERTIES = inputsOf("identity");
 
 /** The properties that make up the rule OSS holds; changing them rewrites the rule in place. */
-export const RULE_PROPERTIES = inputsOf("rule");
+const RULE_PROPERTIES = inputsOf("rule");
 
 /**
  * The properties that only steer the provider (where to call, how to sign, what create and delete
  * do). Changing them updates the stored state without a call to OSS: read and delete use the
  * stored outputs, so they must follow the program.
  */
-export const SETTINGS_PROPERTIES = inputsOf("setting");
+const SETTINGS_PROPERTIES = inputsOf("setting");
 
 /** What changed between the stored outputs and the new inputs. */
 export interface InputsDiff {

@@ -136,6 +136,28 @@ describe("checkInputs canonicalises valid inputs", () => {
       },
     ],
     [
+      "empty settings as left out, so each takes its default",
+      {
+        bucket: "logs",
+        sseAlgorithm: "AES256",
+        signatureVersion: "",
+        onExisting: "",
+        onDelete: "",
+      },
+      { bucket: "logs", sseAlgorithm: "AES256", ...DEFAULTS },
+    ],
+    [
+      "null settings as left out, so each takes its default",
+      {
+        bucket: "logs",
+        sseAlgorithm: "AES256",
+        signatureVersion: null,
+        onExisting: null,
+        onDelete: null,
+      },
+      { bucket: "logs", sseAlgorithm: "AES256", ...DEFAULTS },
+    ],
+    [
       "the engine's __provider property left out",
       { bucket: "logs", sseAlgorithm: "AES256", __provider: "exports.handler = ..." },
       { bucket: "logs", sseAlgorithm: "AES256", ...DEFAULTS },
@@ -532,6 +554,13 @@ describe("checkStoredOutputs", () => {
       location: { region: "local", endpoint: "http://127.0.0.1:9000" },
     });
     expect(outcome.ok).toBe(true);
+  });
+
+  it("gives an empty stored setting its default", () => {
+    expect(checkStoredOutputs({ ...STORED, signatureVersion: "" })).toStrictEqual({
+      ok: true,
+      outputs: STORED,
+    });
   });
 
   it.each([

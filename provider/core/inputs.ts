@@ -423,7 +423,12 @@ export function checkInputs(
     return { ok: false, failures };
   }
   const unknowns = Object.fromEntries(unknownKeys.map((key) => [key, UNKNOWN_VALUE]));
-  const inputs = dropUndefined({ ...DEFAULTS, ...fields, ...unknowns }) as BucketEncryptionInputs;
+  // A value read as absent ("", null) is undefined in `fields`; dropped first, it gets its default.
+  const inputs = dropUndefined({
+    ...DEFAULTS,
+    ...dropUndefined(fields),
+    ...unknowns,
+  }) as BucketEncryptionInputs;
   return { ok: true, inputs };
 }
 
@@ -491,7 +496,7 @@ export function checkStoredOutputs(stored: Readonly<Record<string, unknown>>): S
     ok: true,
     outputs: dropUndefined({
       ...DEFAULTS,
-      ...outputs,
+      ...dropUndefined(outputs),
       priorRule: priorRule === undefined ? undefined : ruleOf(priorRule),
     }),
   };

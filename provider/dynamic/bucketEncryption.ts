@@ -3,6 +3,7 @@
  * server-side encryption, managed through the dynamic provider.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ALWAYS_SECRET_OUTPUTS } from "../core/definition";
 import { PROVIDER_NAMES } from "../core/deploymentBuckets";
 import { DYNAMIC_RESOURCE_PROPERTIES } from "../core/inputs";
 import {
@@ -68,8 +69,9 @@ function maybeSecret(input: unknown): boolean {
  * The options with the outputs made secret whose value may come from a secret. The engine keeps
  * an output secret when the input of the same name was, which covers the inputs echoed as
  * outputs. Beyond them:
- * - `priorRule`, always: it holds what OSS held before, key id included, which the program never
- *   declared; and whether it came from a secret is in the state, which a program does not see;
+ * - those the definition marks secret, always (`priorRule`: it holds what OSS held before, key id
+ *   included, which the program never declared; and whether it came from a secret is in the
+ *   state, which a program does not see);
  * - `location`, when its region or endpoint may come from a secret: an Output or Promise input
  *   (secrecy is known only once it resolves, after the options are given), or the stack config
  *   `alicloud:region` when it is a secret.
@@ -86,7 +88,7 @@ function withSecretOutputs(
     ...opts,
     additionalSecretOutputs: [
       ...(opts?.additionalSecretOutputs ?? []),
-      "priorRule",
+      ...ALWAYS_SECRET_OUTPUTS,
       ...(locationSecret ? ["location"] : []),
     ],
   };

@@ -15,24 +15,22 @@ import {
 import {
   BucketEncryptionLifecycle,
   type ProviderSettings,
-  type ResourceLog,
   type LifecycleOptions,
 } from "../lifecycle/bucketEncryptionLifecycle";
 import { ALICLOUD_CONFIG_KEYS, ConnectionSettingsError } from "../oss/connection";
+import { tuningConfigKeys } from "../oss/storeTimings";
+import type { ResourceLog } from "../resourceLog";
 
 /** The stack config namespace of the settings that tune how patient the provider is with OSS. */
 const TUNING_NAMESPACE = "bucketEncryption";
 
 /**
- * The stack config keys that tune how patient the provider is with OSS (bounds: `TUNING_SETTINGS`).
+ * The stack config keys that tune how patient the provider is with OSS, by setting: the
+ * definition's integer config keys (`PROVIDER_CONFIG`) in the namespace `bucketEncryption`.
  *
  * @internal For tests; users set the keys the README lists.
  */
-export const TIMING_CONFIG_KEYS = {
-  requestTimeoutMs: `${TUNING_NAMESPACE}:requestTimeoutMs`,
-  retryDeadlineMs: `${TUNING_NAMESPACE}:retryDeadlineMs`,
-  maxAttempts: `${TUNING_NAMESPACE}:maxAttempts`,
-} as const;
+export const TIMING_CONFIG_KEYS = tuningConfigKeys(TUNING_NAMESPACE);
 
 const SETTINGS: ProviderSettings = {
   keys: ALICLOUD_CONFIG_KEYS,

@@ -2,7 +2,8 @@ import { InMemoryOss } from "../../tests/support/inMemoryOss";
 import type { Clock } from "../oss/retry";
 import type { DeclaringResource } from "../core/deploymentBuckets";
 import { UNKNOWN_VALUE } from "../core/inputs";
-import { BucketEncryptionLifecycle, type ResourceLog } from "./bucketEncryptionLifecycle";
+import type { ResourceLog } from "../resourceLog";
+import { BucketEncryptionLifecycle } from "./bucketEncryptionLifecycle";
 import {
   DeclarationsUnavailableError,
   type DeploymentDeclarations,

@@ -70,6 +70,7 @@ import {
   type StoreTimings,
   storeTimingsFromConfig,
 } from "../oss/storeTimings";
+import type { ResourceLog } from "../resourceLog";
 
 /** How long `create` and `update` wait for OSS to show a rule they wrote. */
 export interface ConfirmationPolicy {
@@ -82,12 +83,6 @@ export interface ConfirmationPolicy {
 /** Up to 10 reads, 500 ms apart: OSS is eventually consistent right after bucket creation. */
 export const DEFAULT_CONFIRMATION: ConfirmationPolicy = { reads: 10, intervalMs: 500 };
 
-/** Where a provider's messages to the user go (Pulumi's log, tied to the resource if it can). */
-export interface ResourceLog {
-  info(message: string): Promise<void>;
-  warn(message: string): Promise<void>;
-}
-
 /** What a provider reads its settings from. */
 export interface ProviderSettings {
   /** The config keys of credentials and location. */
@@ -99,9 +94,9 @@ export interface ProviderSettings {
 }
 
 /**
- * Everything a lifecycle can be given besides its provider's settings; all optional.
- *
- * @internal Test hooks: a provider serving the engine is made with none.
+ * Everything a lifecycle can be given besides its provider's settings; all optional. Test hooks:
+ * a provider serving the engine is made with none. Not stripped from the declarations, which name
+ * it in the lifecycle's constructor; no entry of the package exports this module.
  */
 export interface LifecycleOptions {
   /** Opens the OSS adapter for a connection; defaults to ali-oss. */
@@ -313,7 +308,7 @@ export class BucketEncryptionLifecycle {
     }
     const existing = found.kind === "rule" ? found.rule : undefined;
     const inherited =
-      existing === undefined ? undefined : this.buckets.inheritance(inputs.bucket, existing);
+      existing === undefined ? undefined : this.buckets.takeInheritance(inputs.bucket, existing);
     const prior = inherited === undefined ? existing : inherited.priorRule;
     const outputs = dropUndefined({ ...inputs, priorRule: prior, location });
     if (existing !== undefined && rulesEqual(existing, desired)) {

@@ -1,4 +1,4 @@
-import { DEFAULT_STORE_TIMINGS, storeTimingsFromConfig } from "./storeTimings";
+import { DEFAULT_STORE_TIMINGS, storeTimingsFromConfig, tuningConfigKeys } from "./storeTimings";
 
 function reader(values: Record<string, string>) {
   return (key: string) => values[key];
@@ -34,6 +34,28 @@ describe("storeTimingsFromConfig", () => {
     });
   });
 
+  it("reports every bad setting, in the definition's order", () => {
+    expect(
+      storeTimingsFromConfig(
+        reader({ "tuning:maxAttempts": "0", "tuning:requestTimeoutMs": "50" }),
+        "tuning",
+      ),
+    ).toStrictEqual({
+      ok: false,
+      failures: [
+        {
+          property: "tuning:requestTimeoutMs",
+          reason:
+            "tuning:requestTimeoutMs must be a whole number of milliseconds from 100 to 300000",
+        },
+        {
+          property: "tuning:maxAttempts",
+          reason: "tuning:maxAttempts must be a whole number of attempts from 1 to 20",
+        },
+      ],
+    });
+  });
+
   it.each([
     ["requestTimeoutMs", "99", "milliseconds from 100 to 300000"],
     ["requestTimeoutMs", "2147483648", "milliseconds from 100 to 300000"],
@@ -51,6 +73,16 @@ describe("storeTimingsFromConfig", () => {
           reason: `tuning:${name} must be a whole number of ${range}`,
         },
       ],
+    });
+  });
+});
+
+describe("tuningConfigKeys", () => {
+  it("names each integer config key of the definition in the namespace", () => {
+    expect(tuningConfigKeys("bucketEncryption")).toStrictEqual({
+      requestTimeoutMs: "bucketEncryption:requestTimeoutMs",
+      retryDeadlineMs: "bucketEncryption:retryDeadlineMs",
+      maxAttempts: "bucketEncryption:maxAttempts",
     });
   });
 });

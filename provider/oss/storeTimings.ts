@@ -2,12 +2,7 @@
  * How patient the OSS adapter is, and the optional config that tunes it. The config is checked
  * when the provider is configured, so that a typo fails the preview instead of a later destroy.
  */
-import {
-  type ConfigName,
-  PROVIDER_CONFIG,
-  type PropertyDefinition,
-  type TuningName,
-} from "../core/definition";
+import { type ConfigName, PROVIDER_CONFIG, type TuningName } from "../core/definition";
 import type { InputFailure } from "../core/inputs";
 import type { ConfigReader } from "./connection";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
@@ -26,28 +21,42 @@ export const DEFAULT_STORE_TIMINGS: StoreTimings = {
   requestTimeoutMs: Number(PROVIDER_CONFIG.keys.requestTimeoutMs.default),
 };
 
-/** One tuning setting: its name within the config namespace and the whole numbers it accepts. */
-interface TuningSetting {
-  readonly name: TuningName;
-  readonly min: number;
-  readonly max: number;
-  /** What the number counts, for messages. */
-  readonly unit: string;
-}
+/** Sets one tuning setting's value in the timings. */
+type TuningUse = (timings: StoreTimings, value: number) => StoreTimings;
 
 /**
- * The tuning settings and their bounds: the definition's integer config keys. The timeout stays
- * far below Node's timer limit (2^31-1 ms, above which Node fires at once) and the deadline at
- * most an hour, so that a slip of the keyboard cannot make every call fail at once or hang a
- * deployment for days.
+ * What each tuning setting (the definition's integer config keys) sets. Typed over every
+ * `TuningName`, so that an integer key added to the definition does not compile until it is given
+ * a use here: otherwise it would be validated, then ignored.
  */
-export const TUNING_SETTINGS: readonly TuningSetting[] = (
-  Object.entries(PROVIDER_CONFIG.keys) as [ConfigName, PropertyDefinition][]
-).flatMap(([name, { type }]) =>
-  type.kind === "integer"
-    ? [{ name: name as TuningName, min: type.min, max: type.max, unit: type.unit }]
-    : [],
+const TUNING_USES: { readonly [K in TuningName]: TuningUse } = {
+  requestTimeoutMs: (timings, value) => ({ ...timings, requestTimeoutMs: value }),
+  retryDeadlineMs: (timings, value) => ({
+    ...timings,
+    retry: { ...timings.retry, deadlineMs: value },
+  }),
+  maxAttempts: (timings, value) => ({
+    ...timings,
+    retry: { ...timings.retry, maxAttempts: value },
+  }),
+};
+
+/** Every `TuningName`, in the definition's order. */
+const TUNING_NAMES = (Object.keys(PROVIDER_CONFIG.keys) as ConfigName[]).filter(
+  (name): name is TuningName => name in TUNING_USES,
 );
+
+/**
+ * The stack or provider config keys of the tuning settings in `namespace`, by setting:
+ * `{ maxAttempts: "<namespace>:maxAttempts", ... }`.
+ */
+export function tuningConfigKeys<N extends string>(
+  namespace: N,
+): { readonly [K in TuningName]: `${N}:${K}` } {
+  return Object.fromEntries(TUNING_NAMES.map((name) => [name, `${namespace}:${name}`])) as {
+    readonly [K in TuningName]: `${N}:${K}`;
+  };
+}
 
 /** The outcome of reading the tuning config: the timings, or every setting that is wrong. */
 export type TuningOutcome =
@@ -57,43 +66,33 @@ export type TuningOutcome =
 const WHOLE_NUMBER = /^\d+$/;
 
 /**
- * Reads the tuning settings `<namespace>:requestTimeoutMs`, `<namespace>:retryDeadlineMs` and
- * `<namespace>:maxAttempts` (each optional) over the defaults. A value that is not a whole
- * number within its bounds is a failure naming the key and the range.
+ * Reads the tuning settings `<namespace>:<name>`, one per integer config key of the definition
+ * (each optional), over the defaults. A value that is not a whole number within the key's bounds
+ * is a failure naming the key and the range. The bounds keep the timeout far below Node's timer
+ * limit (2^31-1 ms, above which Node fires at once) and the deadline at most an hour, so that a
+ * slip of the keyboard cannot make every call fail at once or hang a deployment for days.
  */
 export function storeTimingsFromConfig(read: ConfigReader, namespace: string): TuningOutcome {
-  const values: Partial<Record<TuningSetting["name"], number>> = {};
+  const keys = tuningConfigKeys(namespace);
+  let timings = DEFAULT_STORE_TIMINGS;
   const failures: InputFailure[] = [];
-  for (const setting of TUNING_SETTINGS) {
-    const key = `${namespace}:${setting.name}`;
+  for (const name of TUNING_NAMES) {
+    const key = keys[name];
     const text = read(key)?.trim();
     if (text === undefined || text === "") {
       continue;
     }
+    const { min, max, unit } = PROVIDER_CONFIG.keys[name].type;
     const value = WHOLE_NUMBER.test(text) ? Number(text) : Number.NaN;
-    if (value >= setting.min && value <= setting.max) {
-      values[setting.name] = value;
+    if (value >= min && value <= max) {
+      timings = TUNING_USES[name](timings, value);
     } else {
       failures.push({
         property: key,
         // The value is not quoted: stack config may be a secret.
-        reason: `${key} must be a whole number of ${setting.unit} from ${setting.min} to ${setting.max}`,
+        reason: `${key} must be a whole number of ${unit} from ${min} to ${max}`,
       });
     }
   }
-  if (failures.length > 0) {
-    return { ok: false, failures };
-  }
-  const defaults = DEFAULT_STORE_TIMINGS;
-  return {
-    ok: true,
-    timings: {
-      requestTimeoutMs: values.requestTimeoutMs ?? defaults.requestTimeoutMs,
-      retry: {
-        ...defaults.retry,
-        deadlineMs: values.retryDeadlineMs ?? defaults.retry.deadlineMs,
-        maxAttempts: values.maxAttempts ?? defaults.retry.maxAttempts,
-      },
-    },
-  };
+  return failures.length > 0 ? { ok: false, failures } : { ok: true, timings };
 }

@@ -7,11 +7,13 @@
  * its value came from a secret.
  */
 import {
+  ALWAYS_SECRET_OUTPUTS,
   BUCKET_ENCRYPTION,
   BUCKET_ENCRYPTION_AUDIT,
   type ConfigName,
   PACKAGE,
   PROVIDER_CONFIG,
+  secretProperties,
 } from "../core/definition";
 import { PROVIDER_NAMES, SECRET_BUCKET_REASON } from "../core/deploymentBuckets";
 import {
@@ -50,12 +52,10 @@ const CONFIG_NAMES = Object.keys(PROVIDER_CONFIG.keys) as ConfigName[];
 const ENGINE_CONFIG_NAMES = ["version"];
 
 /** The audit function's outputs that are always secret: they name key ids read from OSS. */
-const SECRET_AUDIT_OUTPUTS = Object.entries(BUCKET_ENCRYPTION_AUDIT.outputs)
-  .filter(([, output]) => "secret" in output)
-  .map(([name]) => name);
+const SECRET_AUDIT_OUTPUTS = secretProperties(BUCKET_ENCRYPTION_AUDIT.outputs);
 
 /** The config that is always stored as a secret, whether or not it was given as one. */
-const SECRET_CONFIG_NAMES = CONFIG_NAMES.filter((name) => "secret" in PROVIDER_CONFIG.keys[name]);
+const SECRET_CONFIG_NAMES = secretProperties(PROVIDER_CONFIG.keys);
 
 const CONFIG_KEYS: ConfigKeys = {
   kind: "provider config",
@@ -110,7 +110,11 @@ function configFailures(values: Readonly<Record<string, unknown>>): CheckFailure
       typeof value !== "string" &&
       typeof value !== "number"
     ) {
-      failures.push({ property: key, reason: `${key} must be a string; got ${typeof value}` });
+      const accepts =
+        PROVIDER_CONFIG.keys[key].type.kind === "integer"
+          ? "a whole number, as a number or as text"
+          : "text";
+      failures.push({ property: key, reason: `${key} must be ${accepts}; got ${typeof value}` });
     }
   }
   const has = (key: string) => configText(values[key]) !== undefined;
@@ -158,12 +162,12 @@ const LOCATION_SOURCES = ["region", "endpoint"];
 /**
  * The outputs that are secret: every output whose value came from a secret. An output is secret
  * when its input was or when it was secret in the state (a value carried over keeps its
- * secrecy); `location` when its region or endpoint came from a secret input or config; and
- * `priorRule` always, as it is for the dynamic resource: it holds what OSS held before, key id
- * included, which the program never declared.
+ * secrecy); `location` when its region or endpoint came from a secret input or config; and those
+ * the definition marks secret always, as for the dynamic resource (`priorRule`: it holds what OSS
+ * held before, key id included, which the program never declared).
  */
 function secretOutputKeys({ inputs, stored = new Set(), config }: SecretSources): Set<string> {
-  const keys = new Set([...inputs, ...stored, "priorRule"]);
+  const keys = new Set([...inputs, ...stored, ...ALWAYS_SECRET_OUTPUTS]);
   if (LOCATION_SOURCES.some((key) => inputs.has(key) || config.has(key))) {
     keys.add("location");
   }
@@ -209,9 +213,9 @@ function changesOf(
 }
 
 /**
- * Everything the plugin can be given besides its version; all optional.
- *
- * @internal Test hooks: the plugin serving the engine is made with none.
+ * Everything the plugin can be given besides its version; all optional. Test hooks: the plugin
+ * serving the engine is made with none. Not stripped from the declarations, which name it in
+ * `bucketEncryptionPlugin`; no entry of the package exports this module.
  */
 export interface PluginOptions extends LifecycleOptions {
   /** Where the deployment's provider processes share their declarations. */

@@ -27,7 +27,7 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { nameOfUrn } from "../core/deploymentBuckets";
-import type { ResourceLog } from "../lifecycle/bucketEncryptionLifecycle";
+import type { ResourceLog } from "../resourceLog";
 import type { Properties } from "./secrets";
 
 /** One invalid input: the property (empty to print no value) and why. */

@@ -1,19 +1,50 @@
 /**
- * The schema the plugin serves, the zod validation both providers run and the TypeScript classes
- * programs use agree on every property, secret and enumerated value: each is made from the one
- * definition, and this test fails when any of them says something else.
+ * The schema the plugin serves, the zod validation both providers run, the TypeScript types and
+ * classes programs use, and both providers' secrets agree with the one definition on every
+ * property, secret and enumerated value: each is made from it, and this test fails when any of
+ * them says something else. Part of it is checked by the compiler (`npm run typecheck`).
  */
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { checkInputs, INPUT_PROPERTIES } from "../../provider/core/inputs";
+import {
+  BUCKET_ENCRYPTION,
+  type ConfigName,
+  type InputName,
+  type PropertyDefinition,
+} from "../../provider/core/definition";
+import type {
+  EncryptionRule,
+  KmsDataEncryption,
+  SseAlgorithm,
+} from "../../provider/core/encryptionRule";
+import {
+  type BucketEncryptionOutputs,
+  checkInputs,
+  INPUT_PROPERTIES,
+  type OnDelete,
+  type OnExisting,
+  type OssLocation,
+  type SignatureVersion,
+} from "../../provider/core/inputs";
+import { BucketEncryption as DynamicBucketEncryption } from "../../provider/dynamic/bucketEncryption";
+import { bucketEncryptionPlugin } from "../../provider/plugin/bucketEncryptionPlugin";
 import { packageSchema } from "../../provider/plugin/schema";
+import { isSecret } from "../../provider/plugin/secrets";
 import * as types from "../../provider/resourceTypes";
 import { REPOSITORY } from "../../tooling/localStack";
+import { InMemoryOss } from "../support/inMemoryOss";
 
 interface SchemaProperty {
   readonly type?: string;
   readonly $ref?: string;
+  readonly oneOf?: readonly { readonly type?: string; readonly $ref?: string }[];
   readonly secret?: boolean;
+}
+
+/** The enumeration a property takes: its own reference, or the one among its `oneOf`. */
+function enumReferenceOf(property: SchemaProperty): string | undefined {
+  const reference = property.$ref ?? property.oneOf?.find((type) => type.$ref !== undefined)?.$ref;
+  return reference !== undefined && reference in ENUM_REFERENCES ? reference : undefined;
 }
 
 interface Schema {
@@ -33,6 +64,81 @@ interface Schema {
 const schema = packageSchema("1.2.3") as Schema;
 const resource = schema.resources["ossencryption:index:BucketEncryption"];
 const TOKEN_PREFIX = "#/types/ossencryption:index:";
+
+/** The references of the schema's enumerations. */
+const ENUM_REFERENCES = Object.fromEntries(
+  Object.entries(schema.types)
+    .filter(([, type]) => type.enum !== undefined)
+    .map(([token]) => [`#/types/${token}`, true]),
+);
+
+/** `true` when a value of either type may be given where the other is expected. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * `true` when `A` and `B` have the same properties and each one's values agree, whether or not
+ * it is optional (an output is always present on the resource object; it may be undefined).
+ */
+type PropertiesAgree<A, B> =
+  Agree<keyof A, keyof B> extends true
+    ? false extends { [K in keyof A & keyof B]: Agree<A[K], B[K]> }[keyof A & keyof B]
+      ? false
+      : true
+    : false;
+
+/** The value an output resolves to. */
+type OutputValue<O> = O extends pulumi.Output<infer T> ? T : never;
+
+/** Compiles only when every check is `true`. */
+type AllTrue<Checks extends readonly true[]> = Checks;
+
+/**
+ * Compile-time checks: the generated types programs see (`resourceTypes.ts`) and the core's
+ * types (`ObjectOf` the definition) name the same properties with the same values. When one side
+ * changes without the other, `tsc` fails here.
+ */
+type _GeneratedTypesAgreeWithTheDefinition = AllTrue<
+  [
+    Agree<keyof types.BucketEncryptionArgs, InputName>,
+    Agree<keyof types.ProviderArgs, ConfigName>,
+    PropertiesAgree<
+      {
+        [K in keyof types.BucketEncryptionProperties]: OutputValue<
+          types.BucketEncryptionProperties[K]
+        >;
+      },
+      BucketEncryptionOutputs
+    >,
+    PropertiesAgree<types.EncryptionRule, EncryptionRule>,
+    PropertiesAgree<types.OssLocation, OssLocation>,
+    Agree<types.SseAlgorithm, SseAlgorithm>,
+    Agree<types.KmsDataEncryption, KmsDataEncryption>,
+    Agree<types.SignatureVersion, SignatureVersion>,
+    Agree<types.OnExisting, OnExisting>,
+    Agree<types.OnDelete, OnDelete>,
+  ]
+>;
+
+/** The enumerations' values, by the schema's type name (`SseAlgorithm`). */
+const ENUM_VALUES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(schema.types).flatMap(([token, type]) =>
+    type.enum === undefined
+      ? []
+      : [[token.slice("ossencryption:index:".length), type.enum.map((entry) => entry.value)]],
+  ),
+);
+
+/**
+ * The `BucketEncryption` properties the definition marks secret, read from the definition here
+ * rather than from what the providers use, so that a provider that drops one fails.
+ */
+const DEFINITION_SECRETS = Object.entries({
+  ...BUCKET_ENCRYPTION.inputs,
+  ...BUCKET_ENCRYPTION.outputs,
+} as Readonly<Record<string, PropertyDefinition>>)
+  .filter(([, property]) => property.secret === true)
+  .map(([name]) => name)
+  .sort();
 
 /** The registrations the classes made, as the engine would receive them. */
 const registrations: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
@@ -86,23 +192,46 @@ describe("the schema and the zod validation", () => {
     expect(resource?.requiredInputs).toStrictEqual(required);
   });
 
-  it.each(Object.entries(resource?.inputProperties ?? {}).filter(([, p]) => p.$ref !== undefined))(
-    "accept exactly the enumerated values of %s",
-    (name, property) => {
-      const values = (
-        schema.types[`ossencryption:index:${property.$ref?.slice(TOKEN_PREFIX.length) ?? ""}`]
-          ?.enum ?? []
-      ).map((entry) => entry.value);
-      expect(values.length).toBeGreaterThan(0);
-      const base = { bucket: "logs", sseAlgorithm: "KMS" };
-      for (const value of values) {
-        expect(checkInputs({ ...base, [name]: value })).toMatchObject({ ok: true });
-      }
-      expect(checkInputs({ ...base, [name]: `${values[0] ?? ""}-not-one` })).toMatchObject({
-        ok: false,
-      });
-    },
-  );
+  it.each(
+    Object.entries(resource?.inputProperties ?? {}).filter(
+      ([, p]) => enumReferenceOf(p) !== undefined,
+    ),
+  )("accept every enumerated value of %s and refuse its near misses", (name, property) => {
+    const enumName = enumReferenceOf(property)?.slice(TOKEN_PREFIX.length) ?? "";
+    const values = ENUM_VALUES[enumName] ?? [];
+    expect(values.length).toBeGreaterThan(0);
+    const outcome = (value: string) =>
+      checkInputs({ bucket: "logs", sseAlgorithm: "KMS", [name]: value });
+    for (const value of values) {
+      expect([value, outcome(value)]).toMatchObject([
+        value,
+        { ok: true, inputs: { [name]: value } },
+      ]);
+    }
+    const isOwn = (text: string) =>
+      values.some((value) => value.toLowerCase() === text.toLowerCase());
+    const nearMisses = [
+      // Another enumeration's values, unless this one has them too (SM4), in any letter case.
+      ...Object.entries(ENUM_VALUES)
+        .filter(([other]) => other !== enumName)
+        .flatMap(([, others]) => others.filter((other) => !isOwn(other))),
+      ...values.map((value) => `${value}x`),
+    ];
+    expect(nearMisses.length).toBeGreaterThan(values.length);
+    for (const miss of nearMisses) {
+      const refused = outcome(miss);
+      expect([
+        miss,
+        refused.ok ? [] : refused.failures.map((failure) => failure.property),
+      ]).toStrictEqual([miss, [name]]);
+    }
+    // An empty value: refused where the input is required; elsewhere it reads as left out.
+    expect(outcome("")).toStrictEqual(
+      resource?.requiredInputs.includes(name) === true
+        ? { ok: false, failures: [expect.objectContaining({ property: name })] }
+        : checkInputs({ bucket: "logs", sseAlgorithm: "KMS" }),
+    );
+  });
 });
 
 describe("the schema and the TypeScript types and classes", () => {
@@ -138,31 +267,30 @@ describe("the schema and the TypeScript types and classes", () => {
     );
   });
 
-  it("register the resource's inputs under the schema's names, and list every output, with the schema's secrets", async () => {
+  it("register every input they are given, under its name and with its value", async () => {
     const { BucketEncryption } = pluginClasses();
-    // Every input the schema names, given: the class passes what it is given to the engine.
-    const args = Object.fromEntries(
-      Object.entries(resource?.inputProperties ?? {}).map(([name, property]) => [
-        name,
-        property.$ref === undefined
-          ? `${name}-value`
-          : schema.types[`ossencryption:index:${property.$ref.slice(TOKEN_PREFIX.length)}`]
-              ?.enum?.[0]?.value,
-      ]),
-    );
-    new BucketEncryption("agreement", args as unknown as types.BucketEncryptionArgs);
-    expect(Object.keys(await registered("agreement")).sort()).toStrictEqual(
-      Object.keys(resource?.inputProperties ?? {}).sort(),
-    );
-    // The outputs a program can read: the required inputs and those the class lists as unset.
+    // Every input, with a value its generated type accepts: a new input fails to compile here
+    // until it is given one.
+    const args: Required<types.BucketEncryptionArgs> = {
+      bucket: "agreement",
+      sseAlgorithm: "kms",
+      kmsMasterKeyId: "key-1",
+      kmsDataEncryption: "SM4",
+      region: "cn-hangzhou",
+      endpoint: "http://127.0.0.1:9000",
+      signatureVersion: "v1",
+      onExisting: "fail",
+      onDelete: "restore",
+    };
+    new BucketEncryption("agreement", args);
+    expect(await registered("agreement")).toStrictEqual(args);
+    expect(Object.keys(args)).toStrictEqual(Object.keys(BUCKET_ENCRYPTION.inputs));
+  });
+
+  it("list every output the schema names, so that each exists on the resource object", () => {
     expect(
       [...(resource?.requiredInputs ?? []), ...Object.keys(types.UNSET_PROPERTIES)].sort(),
     ).toStrictEqual(Object.keys(resource?.properties ?? {}).sort());
-    expect(
-      Object.entries(resource?.properties ?? {})
-        .filter(([, property]) => property.secret === true)
-        .map(([name]) => name),
-    ).toStrictEqual(["priorRule"]);
   });
 
   it("register a provider's arguments under the schema's names, leaving out those not given", async () => {
@@ -179,5 +307,77 @@ describe("the schema and the TypeScript types and classes", () => {
       Object.keys(await registered("agreement-all")).sort(),
       Object.keys(await registered("agreement-none")),
     ]).toStrictEqual([Object.keys(schema.provider.inputProperties).sort(), []]);
+  });
+});
+
+describe("the properties the definition marks secret", () => {
+  /** A log that keeps nothing. */
+  const SILENT_LOG = { info: () => Promise.resolve(), warn: () => Promise.resolve() };
+
+  it("are secret in the schema's outputs", () => {
+    expect(
+      Object.entries(resource?.properties ?? {})
+        .filter(([, property]) => property.secret === true)
+        .map(([name]) => name)
+        .sort(),
+    ).toStrictEqual(DEFINITION_SECRETS);
+  });
+
+  it("are concealed in what the plugin's create returns, and only they when nothing was given as a secret", async () => {
+    // The bucket already has a rule, so that create reports the rule it found.
+    const oss = new InMemoryOss().withBuckets("logs");
+    oss.buckets.set("logs", { sseAlgorithm: "KMS", kmsMasterKeyId: "key-found" });
+    const plugin = bucketEncryptionPlugin("1.2.3", { openStore: oss.openStore, env: {} });
+    plugin.configure({
+      accessKey: "id",
+      secretKey: "secret",
+      region: "cn-hangzhou",
+      endpoint: "http://127.0.0.1:9000",
+    });
+    const request = {
+      type: BUCKET_ENCRYPTION.token,
+      urn: `urn:pulumi:test::project::${BUCKET_ENCRYPTION.token}::logs`,
+      name: "logs",
+      log: SILENT_LOG,
+    };
+    const checked = await plugin.check({
+      ...request,
+      olds: {},
+      news: { bucket: "logs", sseAlgorithm: "AES256" },
+    });
+    const created = await plugin.create({ ...request, properties: checked.inputs });
+    expect(
+      Object.entries(created.properties)
+        .filter(([, value]) => isSecret(value))
+        .map(([name]) => name)
+        .sort(),
+    ).toStrictEqual(DEFINITION_SECRETS);
+  });
+
+  it("are additional secret outputs of the dynamic resource, and only they when nothing may come from a secret", async () => {
+    let secretOutputs: string[] | undefined;
+    new DynamicBucketEncryption(
+      "secret-outputs",
+      {
+        bucket: "secret-outputs",
+        sseAlgorithm: "AES256",
+        region: "cn-hangzhou",
+        endpoint: "http://127.0.0.1:9000",
+      },
+      {
+        // Sees the options the class gives the engine.
+        transformations: [
+          ({ opts }) => {
+            secretOutputs = (opts as pulumi.CustomResourceOptions).additionalSecretOutputs;
+            return undefined;
+          },
+        ],
+      },
+    );
+    // Registered: the provider it carries is serialized by then, before the test ends.
+    await registered("secret-outputs");
+    expect(secretOutputs === undefined ? undefined : [...secretOutputs].sort()).toStrictEqual(
+      DEFINITION_SECRETS,
+    );
   });
 });

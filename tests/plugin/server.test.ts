@@ -98,6 +98,22 @@ describe("the provider config", () => {
     });
   });
 
+  it("says what a key takes, by its type, when given a value of another type", async () => {
+    const response = await rpc.checkConfig(
+      checkRequest({ securityToken: { token: "t" }, requestTimeoutMs: true, maxAttempts: [3] }),
+    );
+    expect(
+      response.getFailuresList().map((failure) => [failure.getProperty(), failure.getReason()]),
+    ).toStrictEqual([
+      ["securityToken", "securityToken must be text; got object"],
+      [
+        "requestTimeoutMs",
+        "requestTimeoutMs must be a whole number, as a number or as text; got boolean",
+      ],
+      ["maxAttempts", "maxAttempts must be a whole number, as a number or as text; got object"],
+    ]);
+  });
+
   it("accepts what the stack config holds, numbers as text", async () => {
     const response = await rpc.checkConfig(
       checkRequest({
