@@ -27,6 +27,7 @@ import { BucketEncryptionProvider } from "../provider/dynamic/provider";
 import { createLocalStack, REPOSITORY } from "../tooling/localStack";
 import { ensurePulumiCli, type PulumiCli } from "../tooling/pulumiCli";
 import { aliOssClient } from "../tooling/aliOssClient";
+import { auditReport, measureAudit } from "./audit";
 import { compareWithBaseline } from "./baseline";
 import { emulatorWithBuckets, stackConfig } from "./benchStacks";
 import { type DataDirFigures, dataDirReport, measureDataDir } from "./emulatorStorage";
@@ -280,6 +281,11 @@ function fixedCosts(): { what: string; samples: number[] }[] {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("audit")) {
+    // `npm run bench -- audit`: only the encryption audit's section, printed.
+    log(auditReport(await measureAudit()).join("\n"));
+    return;
+  }
   if (process.argv.includes("emulator")) {
     // `npm run bench -- emulator`: only the data directory section, printed, BENCHMARKS.md kept.
     log(dataDirReport(await measureDataDir()).join("\n"));

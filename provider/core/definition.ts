@@ -372,7 +372,7 @@ export const AUDIT_FUNCTION_MAX_OBJECTS = 100_000;
 export const BUCKET_ENCRYPTION_AUDIT = {
   token: `${PACKAGE}:index:getBucketEncryptionAudit`,
   description:
-    "Audits the objects of an OSS bucket against its default encryption rule: one HEAD request per object, on every preview and update. An object conforms when OSS would have applied the current rule to it.",
+    "Audits the objects of an OSS bucket against its default encryption rule: one HEAD request per object, on every preview and update. An object conforms when OSS would have applied the current rule to it. The result is secret as a whole, as it names key ids read from OSS: unsecret the counts to export them in plain text.",
   inputs: {
     bucket: {
       type: { kind: "string" },

@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Audits the objects of an OSS bucket against its default encryption rule: one HEAD request per object, on every preview and update. An object conforms when OSS would have applied the current rule to it.
+// Audits the objects of an OSS bucket against its default encryption rule: one HEAD request per object, on every preview and update. An object conforms when OSS would have applied the current rule to it. The result is secret as a whole, as it names key ids read from OSS: unsecret the counts to export them in plain text.
 func GetBucketEncryptionAudit(ctx *pulumi.Context, args *GetBucketEncryptionAuditArgs, opts ...pulumi.InvokeOption) (*GetBucketEncryptionAuditResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetBucketEncryptionAuditResult

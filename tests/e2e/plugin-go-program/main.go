@@ -1,5 +1,7 @@
 // The end-to-end tests' Go program: one BucketEncryption of the ossencryption provider plugin per
-// entry of the stack config "resources", through the Go SDK generated from the plugin's schema.
+// entry of the stack config "resources", through the Go SDK generated from the plugin's schema;
+// and, when the stack config "auditBucket" names a bucket, the audit of its objects by the
+// plugin's function getBucketEncryptionAudit, exported.
 package main
 
 import (
@@ -40,6 +42,16 @@ func main() {
 			algorithms[spec.Name] = resource.SseAlgorithm
 		}
 		ctx.Export("algorithms", algorithms)
+		if auditBucket := config.Get(ctx, "auditBucket"); auditBucket != "" {
+			audit := ossencryption.GetBucketEncryptionAuditOutput(ctx, ossencryption.GetBucketEncryptionAuditOutputArgs{
+				Bucket:     pulumi.String(auditBucket),
+				MaxObjects: pulumi.Int(100),
+			})
+			// The whole result is secret (it names key ids); the counts are exported in plain text.
+			ctx.Export("scanned", pulumi.Unsecret(audit.Scanned()))
+			ctx.Export("nonConforming", pulumi.Unsecret(audit.NonConforming()))
+			ctx.Export("objects", audit.Objects())
+		}
 		return nil
 	})
 }
