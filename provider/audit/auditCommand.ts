@@ -19,7 +19,7 @@ import {
 import type { EncryptionStore } from "../oss/encryptionStore";
 import type { ObjectStore, VersioningStatus } from "../oss/objectStore";
 import { type AuditArguments, COMMAND, parseAuditArguments, USAGE } from "./auditArguments";
-import { fixedLine, ProgressLine, reportJson, summaryText } from "./auditOutput";
+import { fixedLine, printable, ProgressLine, reportJson, summaryText } from "./auditOutput";
 import {
   type AuditProgress,
   type AuditReport,
@@ -96,7 +96,9 @@ export async function runAuditCommand(
       await confirmFix(args, rule, await stores.objects.versioning(), io);
     }
   } catch (error) {
-    io.stderr.write(`${COMMAND}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(
+      `${COMMAND}: ${printable(error instanceof Error ? error.message : String(error))}\n`,
+    );
     return EXIT.error;
   }
   return audit(args, rule, stores.objects, io);
@@ -226,7 +228,7 @@ async function audit(
   if (exit === EXIT.error) {
     const last = report.errors.at(-1);
     io.stderr.write(
-      `${COMMAND}: ${report.errors.length} failure${report.errors.length === 1 ? "" : "s"}${last === undefined ? "" : `; the last: ${last.message}`}\n`,
+      `${COMMAND}: ${report.errors.length} failure${report.errors.length === 1 ? "" : "s"}${last === undefined ? "" : `; the last: ${printable(last.message)}`}\n`,
     );
   }
   return exit;

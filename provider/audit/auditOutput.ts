@@ -12,6 +12,15 @@ const SUMMARY_OBJECTS = 20;
 /** How often the progress line is redrawn. */
 const PROGRESS_INTERVAL_MS = 250;
 
+/**
+ * Text from OSS made safe to print on a terminal: control characters (an escape sequence in an
+ * error message could rewrite the screen) are shown as `?`.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+}
+
 /** A whole number with thousands separators, as the summary shows counts. */
 function count(value: number): string {
   return value.toLocaleString("en-US");
@@ -71,7 +80,7 @@ export function summaryText(report: AuditReport, fix: boolean): string {
       table([
         ["encryption", "objects", "conforms"],
         ...report.byEncryption.map((entry) => [
-          entry.encryption,
+          printable(entry.encryption),
           count(entry.objects),
           entry.conforms ? "yes" : "no",
         ]),
@@ -95,7 +104,9 @@ export function summaryText(report: AuditReport, fix: boolean): string {
     lines.push(
       "",
       fix ? "Not re-encrypted:" : "Not conforming:",
-      ...listed.map((object) => `  ${JSON.stringify(object.key)}  ${encryptionLabel(object)}`),
+      ...listed.map(
+        (object) => `  ${JSON.stringify(object.key)}  ${printable(encryptionLabel(object))}`,
+      ),
     );
     const more = report.nonConforming - report.fixed - listed.length;
     if (more > 0) {
@@ -110,7 +121,7 @@ export function summaryText(report: AuditReport, fix: boolean): string {
       "Failures:",
       ...report.errors.map(
         (failure) =>
-          `  ${failure.key === undefined ? "" : `${JSON.stringify(failure.key)}: `}${failure.message}`,
+          `  ${failure.key === undefined ? "" : `${JSON.stringify(failure.key)}: `}${printable(failure.message)}`,
       ),
     );
   }
@@ -119,7 +130,7 @@ export function summaryText(report: AuditReport, fix: boolean): string {
 
 /** The line that says what a fix changed. */
 export function fixedLine(key: string, from: ObjectEncryption, to: EncryptionRule): string {
-  return `re-encrypted ${JSON.stringify(key)}: ${encryptionLabel(from)} -> ${encryptionLabel(to)}\n`;
+  return `re-encrypted ${JSON.stringify(key)}: ${printable(encryptionLabel(from))} -> ${printable(encryptionLabel(to))}\n`;
 }
 
 /** A writable terminal stream, as the progress line needs it. */

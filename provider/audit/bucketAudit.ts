@@ -236,13 +236,18 @@ class ReportBuilder {
     });
   }
 
-  /** Records a failure; the number of failures so far. */
+  /** Records a failure of one object; the number of failures so far. */
   fail(message: string, key?: string): number {
     this.failureCount++;
     if (this.failures.length < FAILURES_LIMIT) {
       this.failures.push(key === undefined ? { message } : { key, message });
     }
     return this.failureCount;
+  }
+
+  /** Records why the audit stopped: always listed, last, beyond the limit if need be. */
+  stopped(message: string): void {
+    this.failures.push({ message });
   }
 
   /** The report so far. */
@@ -401,7 +406,7 @@ export async function auditObjects(
     options.signal?.removeEventListener("abort", interrupted);
   }
   if (stop !== undefined) {
-    report.fail(stop.message);
+    report.stopped(stop.message);
     report.complete = false;
     throw new AuditStoppedError(stop.message, report.report(), { cause: stop.cause });
   }

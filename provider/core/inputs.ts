@@ -541,7 +541,7 @@ export function checkAuditInputs(args: Readonly<Record<string, unknown>>): Audit
   }
   return {
     ok: true,
-    inputs: dropUndefined({ ...AUDIT_DEFAULTS, ...parsed.data }) as AuditInputs,
+    inputs: dropUndefined({ ...AUDIT_DEFAULTS, ...dropUndefined(parsed.data) }) as AuditInputs,
   };
 }
 
