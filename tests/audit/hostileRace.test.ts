@@ -1,0 +1,105 @@
+/**
+ * `--fix` racing the bucket's owner: the object's ACL is read before the copy and written with
+ * it, while the copy's condition is on the ETag only, which an ACL change leaves as it was. An
+ * owner who makes an object private while it is being re-encrypted must find it private after.
+ */
+import { PassThrough } from "node:stream";
+import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "local-oss-endpoint";
+import {
+  type AuditStoresFactory,
+  type CommandIo,
+  runAuditCommand,
+} from "../../provider/audit/auditCommand";
+import { AliOssEncryptionStore } from "../../provider/oss/aliOssEncryptionStore";
+import { AliOssObjectStore, type CopyLimits } from "../../provider/oss/aliOssObjectStore";
+import { aliOssClient, type EncryptionClient } from "../../tooling/aliOssClient";
+
+jest.setTimeout(120_000);
+
+let oss: OssEmulator;
+let client: EncryptionClient;
+
+beforeEach(async () => {
+  oss = await startOssEmulator();
+  client = aliOssClient(oss.endpoint, { bucket: "logs" });
+  await client.putBucket("logs");
+});
+
+afterEach(async () => {
+  await oss.close();
+});
+
+function io(): CommandIo {
+  const sink = () => Object.assign(new PassThrough().resume(), { isTTY: false });
+  return {
+    stdout: sink(),
+    stderr: sink(),
+    stdin: Object.assign(new PassThrough(), { isTTY: false }),
+    env: {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_CREDENTIAL.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_CREDENTIAL.accessKeySecret,
+      ALIBABA_CLOUD_REGION: "cn-hangzhou",
+    },
+  };
+}
+
+function stores(limits?: CopyLimits): AuditStoresFactory {
+  return (connection, bucket) => ({
+    rules: new AliOssEncryptionStore(connection),
+    objects: new AliOssObjectStore(connection, bucket, undefined, limits),
+  });
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error("the awaited condition did not hold within 30 s");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe("--fix and an ACL changed while it runs", () => {
+  it("does not set back the ACL an owner changed between the ACL read and the CopyObject", async () => {
+    await client.put("report.pdf", Buffer.from("confidential"), {
+      headers: { "x-oss-object-acl": "public-read" },
+    });
+    await client.putBucketEncryption("logs", { SSEAlgorithm: "SM4" });
+    oss.clearRequests();
+    oss.faults.delayNext("CopyObject", 1, 500);
+    const run = runAuditCommand(
+      ["--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes"],
+      io(),
+      stores(),
+    );
+    await waitFor(() => (oss.counts().CopyObject ?? 0) >= 1);
+    // The owner closes the object while its copy is on the way.
+    await client.putACL("report.pdf", "private");
+    await run;
+    expect((await client.head("report.pdf")).res.headers).toMatchObject({
+      "x-oss-server-side-encryption": "SM4",
+    });
+    // Observed: public-read again.
+    expect((await client.getACL("report.pdf")).acl).toBe("private");
+  });
+
+  it("does not set back the ACL an owner changed while a large object was copied by parts", async () => {
+    await client.put("big.bin", Buffer.alloc(700 * 1024, "x"), {
+      headers: { "x-oss-object-acl": "public-read" },
+    });
+    await client.putBucketEncryption("logs", { SSEAlgorithm: "SM4" });
+    oss.clearRequests();
+    oss.faults.delayNext("UploadPartCopy", 3, 500);
+    const run = runAuditCommand(
+      ["--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes"],
+      io(),
+      stores({ copyObjectMaxBytes: 256 * 1024, partBytes: 256 * 1024 }),
+    );
+    await waitFor(() => (oss.counts().UploadPartCopy ?? 0) >= 1);
+    await client.putACL("big.bin", "private");
+    await run;
+    // Observed: PutObjectACL after CompleteMultipartUpload writes public-read back.
+    expect((await client.getACL("big.bin")).acl).toBe("private");
+  });
+});
