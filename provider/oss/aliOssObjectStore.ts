@@ -284,6 +284,9 @@ export class AliOssObjectStore implements ObjectStore {
       z.object({ UploadId: z.string() }),
       initiated.data,
     );
+    // Once CompleteMultipartUpload is sent the object may be the copy, which has the default
+    // ACL until PutObjectACL gives the object's own back.
+    let stage: "copying" | "completing" | "completed" = "copying";
     try {
       const parts = await this.copyParts(key, head, uploadId);
       // CompleteMultipartUpload takes no condition: looking once more narrows the time in which
@@ -292,6 +295,7 @@ export class AliOssObjectStore implements ObjectStore {
         await this.abort(key, uploadId);
         return "changed";
       }
+      stage = "completing";
       await this.requests.send("CompleteMultipartUpload", {
         method: "POST",
         bucket: this.bucket,
@@ -302,18 +306,21 @@ export class AliOssObjectStore implements ObjectStore {
         xmlResponse: true,
         successStatuses: [200],
       });
+      stage = "completed";
+      await this.requests.send("PutObjectACL", {
+        method: "PUT",
+        bucket: this.bucket,
+        object: key,
+        subres: "acl",
+        headers: { "x-oss-object-acl": acl },
+        successStatuses: [200],
+      });
     } catch (error) {
-      await this.abort(key, uploadId);
-      throw error;
+      if (stage !== "completed") {
+        await this.abort(key, uploadId);
+      }
+      throw stage !== "copying" && acl !== "default" ? aclNotRestored(key, acl, error) : error;
     }
-    await this.requests.send("PutObjectACL", {
-      method: "PUT",
-      bucket: this.bucket,
-      object: key,
-      subres: "acl",
-      headers: { "x-oss-object-acl": acl },
-      successStatuses: [200],
-    });
     return "rewritten";
   }
 
@@ -377,6 +384,18 @@ export class AliOssObjectStore implements ObjectStore {
       )
       .catch(() => undefined);
   }
+}
+
+/**
+ * The failure of a copy by parts that may have replaced the object without giving its ACL back:
+ * it names the ACL, which no later run could know, so that it can be set again by hand.
+ */
+function aclNotRestored(key: string, acl: string, cause: unknown): Error {
+  const why = (cause instanceof Error ? cause.message : String(cause)).replace(/\.$/, "");
+  return new Error(
+    `Object ${quoteKey(key)} may now be re-encrypted with the default ACL instead of its own, "${acl}": a copy by parts cannot carry an ACL, and giving it back failed (${why}); set it to "${acl}" again by hand (PutObjectACL, or ossutil set-acl).`,
+    { cause },
+  );
 }
 
 /** The storage class header of a rewrite: the object's own, when HEAD named it. */

@@ -441,6 +441,34 @@ describe("--fix", () => {
     expect((await client.getACL("big.bin")).acl).toBe("public-read");
   });
 
+  it("names the ACL to set again by hand when a copy by parts cannot give it back, and exits 2", async () => {
+    await client.putBucketEncryption("logs", { SSEAlgorithm: "SM4" });
+    await client.put("big.bin", Buffer.alloc(700 * 1024, "x"), {
+      headers: { [SSE]: "AES256", "x-oss-object-acl": "private" },
+    });
+    oss.faults.failNext("PutObjectACL", 1, "InvalidArgument", { status: 400 });
+    const limits: CopyLimits = { copyObjectMaxBytes: 256 * 1024, partBytes: 256 * 1024 };
+    const output = capturedIo();
+    const status = await runAuditCommand(
+      ["--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes", "--json"],
+      output.io,
+      storesWith({ limits }),
+    );
+    expect(status).toBe(2);
+    // The copy is complete: no later run could tell that the object had an ACL of its own.
+    expect((await client.getACL("big.bin")).acl).toBe("default");
+    expect((await client.head("big.bin")).res.headers).toMatchObject({ [SSE]: "SM4" });
+    expect(documentOf({ status, stdout: output.stdout(), stderr: "" }).errors).toStrictEqual([
+      {
+        key: "big.bin",
+        message: expect.stringMatching(
+          /^Object "big\.bin" may now be re-encrypted with the default ACL instead of its own, "private": a copy by parts cannot carry an ACL, and giving it back failed \(PutObjectACL on object "big\.bin" of bucket "logs" failed with InvalidArgument .*\); set it to "private" again by hand \(PutObjectACL, or ossutil set-acl\)\.$/,
+        ) as unknown,
+      },
+    ]);
+    expect(oss.counts().AbortMultipartUpload).toBeUndefined();
+  });
+
   it("never overwrites what a concurrent writer wrote between the HEAD and the copy: the copy's ETag condition fails and the object is judged again", async () => {
     await client.putBucketEncryption("logs", { SSEAlgorithm: "KMS", KMSMasterKeyID: "k1" });
     await put("raced-conforming", { [SSE]: "AES256" }, "old");
