@@ -179,6 +179,12 @@ export class AliOssObjectStore implements ObjectStore {
   }
 
   async rewrite(key: string, head: ObjectHead, rule: EncryptionRule): Promise<RewriteOutcome> {
+    if (head.etag === "") {
+      // An empty copy condition is no condition: the copy could overwrite a concurrent write.
+      throw new Error(
+        `HeadObject on object ${quoteKey(key)} of bucket "${this.bucket}" answered no ETag, so a copy could not be made on the condition that the object is unchanged; left as it is.`,
+      );
+    }
     const acl = await this.objectAcl(key);
     if (acl === undefined) {
       return "changed";

@@ -22,7 +22,7 @@ import {
 import type { EncryptionRule } from "../../provider/core/encryptionRule";
 import { AliOssEncryptionStore } from "../../provider/oss/aliOssEncryptionStore";
 import { AliOssObjectStore, type CopyLimits } from "../../provider/oss/aliOssObjectStore";
-import { Credentials } from "../../provider/oss/connection";
+import { Credentials, type OssConnection } from "../../provider/oss/connection";
 import { aliOssClient, type EncryptionClient } from "../../tooling/aliOssClient";
 import { REPOSITORY } from "../../tooling/localStack";
 
@@ -501,6 +501,17 @@ describe("--fix", () => {
     expect(output.stdout()).toContain("1 conform, 1 do not; 1 re-encrypted.");
   });
 
+  it("never copies an object unconditionally: without an ETag from its HEAD it is left as it is", async () => {
+    await put("a", { [SSE]: "AES256" }, "old");
+    const store = new AliOssObjectStore(localConnection(), "logs");
+    await expect(
+      store.rewrite("a", { etag: "", size: 3, headers: {} }, { sseAlgorithm: "SM4" }),
+    ).rejects.toThrow(
+      'HeadObject on object "a" of bucket "logs" answered no ETag, so a copy could not be made on the condition that the object is unchanged; left as it is.',
+    );
+    expect(oss.counts()).toStrictEqual({ PutObject: 1 });
+  });
+
   it("counts an object deleted between the listing and its HEAD as gone, not as a failure", async () => {
     await client.putBucketEncryption("logs", { SSEAlgorithm: "AES256" });
     await put("a");
@@ -692,9 +703,9 @@ describe("--fix", () => {
   });
 });
 
-/** Sets the bucket's rule through the provider's own adapter (ali-oss's call drops SM4 data). */
-async function setRule(rule: EncryptionRule): Promise<void> {
-  await new AliOssEncryptionStore({
+/** The connection the provider's own adapters make to the local endpoint. */
+function localConnection(): OssConnection {
+  return {
     endpoint: oss.endpoint,
     region: "cn-hangzhou",
     signatureVersion: "v4",
@@ -704,7 +715,12 @@ async function setRule(rule: EncryptionRule): Promise<void> {
       undefined,
       "test",
     ),
-  }).write("logs", rule);
+  };
+}
+
+/** Sets the bucket's rule through the provider's own adapter (ali-oss's call drops SM4 data). */
+async function setRule(rule: EncryptionRule): Promise<void> {
+  await new AliOssEncryptionStore(localConnection()).write("logs", rule);
 }
 
 /** Resolves once `condition` holds, polling; fails after 30 s. */
