@@ -31,6 +31,17 @@ export const OSS_COPY_LIMITS: CopyLimits = {
   partBytes: 64 * 1024 ** 2,
 };
 
+/** The most parts a multipart upload may have (OSS's limit). */
+const MAX_PARTS = 10_000;
+
+/**
+ * The size of the parts an object of `objectBytes` is copied in: `preferred`, or larger where an
+ * object that large would otherwise need more parts than OSS takes.
+ */
+export function partBytesFor(objectBytes: number, preferred: number): number {
+  return Math.max(preferred, Math.ceil(objectBytes / MAX_PARTS));
+}
+
 /** How many parts of one object are copied at once. */
 const PART_COPIES_AT_ONCE = 4;
 
@@ -336,7 +347,7 @@ export class AliOssObjectStore implements ObjectStore {
     head: ObjectHead,
     uploadId: string,
   ): Promise<string[] | undefined> {
-    const { partBytes } = this.limits;
+    const partBytes = partBytesFor(head.size, this.limits.partBytes);
     const count = Math.max(1, Math.ceil(head.size / partBytes));
     const etags: string[] = new Array<string>(count);
     let next = 0;
