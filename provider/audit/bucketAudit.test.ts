@@ -147,6 +147,29 @@ it("stops at the first failure every further call would meet too, such as access
   expect(heads).toBeLessThanOrEqual(OPTIONS.concurrency);
 });
 
+it("stops at a fix's failure caused by one every further call would meet, keeping the fix's message", async () => {
+  const denied = new OssRequestError(
+    "PutObjectACL",
+    "logs",
+    { status: 403, code: "AccessDenied" },
+    1,
+    "test credentials",
+    "k000000",
+  );
+  let rewrites = 0;
+  const store = new MemoryObjects(1_000, {
+    rewrite: () => {
+      rewrites++;
+      throw new Error("ACL not given back", { cause: denied });
+    },
+  });
+  const stopped = await auditObjects(store, RULE, { ...OPTIONS, fix: true }).catch(
+    (error: unknown) => error,
+  );
+  expect((stopped as AuditStoppedError).message).toBe("ACL not given back");
+  expect(rewrites).toBeLessThanOrEqual(OPTIONS.concurrency);
+});
+
 it("leaves an object that keeps changing under a fix after three looks, saying why", async () => {
   const store = new MemoryObjects(1, { rewrite: () => "changed" });
   const report = await auditObjects(store, RULE, { ...OPTIONS, fix: true });

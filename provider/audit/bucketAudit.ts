@@ -98,6 +98,16 @@ export class AuditStoppedError extends Error {
   }
 }
 
+/**
+ * Whether a failure would recur on every object (access denied, bad credentials, the bucket
+ * gone): an OssRequestError saying so, or an error caused by one.
+ */
+function stopsEveryObject(error: unknown): boolean {
+  const request =
+    error instanceof Error && !(error instanceof OssRequestError) ? error.cause : error;
+  return request instanceof OssRequestError && failsEveryCall(request);
+}
+
 /** The message of any failure, for a report. */
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -379,8 +389,8 @@ export async function auditObjects(
       verdict = await judgeObject(store, object.key, rule, options.fix ? rule : undefined, onFixed);
     } catch (error) {
       progress.checked++;
-      if (error instanceof OssRequestError && failsEveryCall(error)) {
-        stopWith(error.message, error);
+      if (stopsEveryObject(error)) {
+        stopWith(messageOf(error), error);
       } else if (report.fail(messageOf(error), object.key) > FAILURES_LIMIT) {
         stopWith(`Stopped after more than ${FAILURES_LIMIT} objects failed.`, error);
       }

@@ -31,6 +31,17 @@ export const OSS_COPY_LIMITS: CopyLimits = {
   partBytes: 64 * 1024 ** 2,
 };
 
+/** The most parts a multipart upload may have (OSS's limit). */
+const MAX_PARTS = 10_000;
+
+/**
+ * The size of the parts an object of `objectBytes` is copied in: `preferred`, or larger where an
+ * object that large would otherwise need more parts than OSS takes.
+ */
+export function partBytesFor(objectBytes: number, preferred: number): number {
+  return Math.max(preferred, Math.ceil(objectBytes / MAX_PARTS));
+}
+
 /** How many parts of one object are copied at once. */
 const PART_COPIES_AT_ONCE = 4;
 
@@ -179,6 +190,12 @@ export class AliOssObjectStore implements ObjectStore {
   }
 
   async rewrite(key: string, head: ObjectHead, rule: EncryptionRule): Promise<RewriteOutcome> {
+    if (head.etag === "") {
+      // An empty copy condition is no condition: the copy could overwrite a concurrent write.
+      throw new Error(
+        `HeadObject on object ${quoteKey(key)} of bucket "${this.bucket}" answered no ETag, so a copy could not be made on the condition that the object is unchanged; left as it is.`,
+      );
+    }
     const acl = await this.objectAcl(key);
     if (acl === undefined) {
       return "changed";
@@ -284,6 +301,9 @@ export class AliOssObjectStore implements ObjectStore {
       z.object({ UploadId: z.string() }),
       initiated.data,
     );
+    // Once CompleteMultipartUpload is sent the object may be the copy, which has the default
+    // ACL until PutObjectACL gives the object's own back.
+    let stage: "copying" | "completing" | "completed" = "copying";
     try {
       const parts = await this.copyParts(key, head, uploadId);
       // CompleteMultipartUpload takes no condition: looking once more narrows the time in which
@@ -292,6 +312,7 @@ export class AliOssObjectStore implements ObjectStore {
         await this.abort(key, uploadId);
         return "changed";
       }
+      stage = "completing";
       await this.requests.send("CompleteMultipartUpload", {
         method: "POST",
         bucket: this.bucket,
@@ -302,18 +323,21 @@ export class AliOssObjectStore implements ObjectStore {
         xmlResponse: true,
         successStatuses: [200],
       });
+      stage = "completed";
+      await this.requests.send("PutObjectACL", {
+        method: "PUT",
+        bucket: this.bucket,
+        object: key,
+        subres: "acl",
+        headers: { "x-oss-object-acl": acl },
+        successStatuses: [200],
+      });
     } catch (error) {
-      await this.abort(key, uploadId);
-      throw error;
+      if (stage !== "completed") {
+        await this.abort(key, uploadId);
+      }
+      throw stage !== "copying" && acl !== "default" ? aclNotRestored(key, acl, error) : error;
     }
-    await this.requests.send("PutObjectACL", {
-      method: "PUT",
-      bucket: this.bucket,
-      object: key,
-      subres: "acl",
-      headers: { "x-oss-object-acl": acl },
-      successStatuses: [200],
-    });
     return "rewritten";
   }
 
@@ -323,7 +347,7 @@ export class AliOssObjectStore implements ObjectStore {
     head: ObjectHead,
     uploadId: string,
   ): Promise<string[] | undefined> {
-    const { partBytes } = this.limits;
+    const partBytes = partBytesFor(head.size, this.limits.partBytes);
     const count = Math.max(1, Math.ceil(head.size / partBytes));
     const etags: string[] = new Array<string>(count);
     let next = 0;
@@ -377,6 +401,18 @@ export class AliOssObjectStore implements ObjectStore {
       )
       .catch(() => undefined);
   }
+}
+
+/**
+ * The failure of a copy by parts that may have replaced the object without giving its ACL back:
+ * it names the ACL, which no later run could know, so that it can be set again by hand.
+ */
+function aclNotRestored(key: string, acl: string, cause: unknown): Error {
+  const why = (cause instanceof Error ? cause.message : String(cause)).replace(/\.$/, "");
+  return new Error(
+    `Object ${quoteKey(key)} may now be re-encrypted with the default ACL instead of its own, "${acl}": a copy by parts cannot carry an ACL, and giving it back failed (${why}); set it to "${acl}" again by hand (PutObjectACL, or ossutil set-acl).`,
+    { cause },
+  );
 }
 
 /** The storage class header of a rewrite: the object's own, when HEAD named it. */

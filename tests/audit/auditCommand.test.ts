@@ -22,7 +22,7 @@ import {
 import type { EncryptionRule } from "../../provider/core/encryptionRule";
 import { AliOssEncryptionStore } from "../../provider/oss/aliOssEncryptionStore";
 import { AliOssObjectStore, type CopyLimits } from "../../provider/oss/aliOssObjectStore";
-import { Credentials } from "../../provider/oss/connection";
+import { Credentials, type OssConnection } from "../../provider/oss/connection";
 import { aliOssClient, type EncryptionClient } from "../../tooling/aliOssClient";
 import { REPOSITORY } from "../../tooling/localStack";
 
@@ -441,6 +441,34 @@ describe("--fix", () => {
     expect((await client.getACL("big.bin")).acl).toBe("public-read");
   });
 
+  it("names the ACL to set again by hand when a copy by parts cannot give it back, and exits 2", async () => {
+    await client.putBucketEncryption("logs", { SSEAlgorithm: "SM4" });
+    await client.put("big.bin", Buffer.alloc(700 * 1024, "x"), {
+      headers: { [SSE]: "AES256", "x-oss-object-acl": "private" },
+    });
+    oss.faults.failNext("PutObjectACL", 1, "InvalidArgument", { status: 400 });
+    const limits: CopyLimits = { copyObjectMaxBytes: 256 * 1024, partBytes: 256 * 1024 };
+    const output = capturedIo();
+    const status = await runAuditCommand(
+      ["--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes", "--json"],
+      output.io,
+      storesWith({ limits }),
+    );
+    expect(status).toBe(2);
+    // The copy is complete: no later run could tell that the object had an ACL of its own.
+    expect((await client.getACL("big.bin")).acl).toBe("default");
+    expect((await client.head("big.bin")).res.headers).toMatchObject({ [SSE]: "SM4" });
+    expect(documentOf({ status, stdout: output.stdout(), stderr: "" }).errors).toStrictEqual([
+      {
+        key: "big.bin",
+        message: expect.stringMatching(
+          /^Object "big\.bin" may now be re-encrypted with the default ACL instead of its own, "private": a copy by parts cannot carry an ACL, and giving it back failed \(PutObjectACL on object "big\.bin" of bucket "logs" failed with InvalidArgument .*\); set it to "private" again by hand \(PutObjectACL, or ossutil set-acl\)\.$/,
+        ) as unknown,
+      },
+    ]);
+    expect(oss.counts().AbortMultipartUpload).toBeUndefined();
+  });
+
   it("never overwrites what a concurrent writer wrote between the HEAD and the copy: the copy's ETag condition fails and the object is judged again", async () => {
     await client.putBucketEncryption("logs", { SSEAlgorithm: "KMS", KMSMasterKeyID: "k1" });
     await put("raced-conforming", { [SSE]: "AES256" }, "old");
@@ -471,6 +499,17 @@ describe("--fix", () => {
     expect((await client.head("raced-again")).res.headers).toMatchObject({ [SSE]: "KMS" });
     expect(oss.counts().CopyObject).toBe(3);
     expect(output.stdout()).toContain("1 conform, 1 do not; 1 re-encrypted.");
+  });
+
+  it("never copies an object unconditionally: without an ETag from its HEAD it is left as it is", async () => {
+    await put("a", { [SSE]: "AES256" }, "old");
+    const store = new AliOssObjectStore(localConnection(), "logs");
+    await expect(
+      store.rewrite("a", { etag: "", size: 3, headers: {} }, { sseAlgorithm: "SM4" }),
+    ).rejects.toThrow(
+      'HeadObject on object "a" of bucket "logs" answered no ETag, so a copy could not be made on the condition that the object is unchanged; left as it is.',
+    );
+    expect(oss.counts()).toStrictEqual({ PutObject: 1 });
   });
 
   it("counts an object deleted between the listing and its HEAD as gone, not as a failure", async () => {
@@ -664,9 +703,9 @@ describe("--fix", () => {
   });
 });
 
-/** Sets the bucket's rule through the provider's own adapter (ali-oss's call drops SM4 data). */
-async function setRule(rule: EncryptionRule): Promise<void> {
-  await new AliOssEncryptionStore({
+/** The connection the provider's own adapters make to the local endpoint. */
+function localConnection(): OssConnection {
+  return {
     endpoint: oss.endpoint,
     region: "cn-hangzhou",
     signatureVersion: "v4",
@@ -676,7 +715,12 @@ async function setRule(rule: EncryptionRule): Promise<void> {
       undefined,
       "test",
     ),
-  }).write("logs", rule);
+  };
+}
+
+/** Sets the bucket's rule through the provider's own adapter (ali-oss's call drops SM4 data). */
+async function setRule(rule: EncryptionRule): Promise<void> {
+  await new AliOssEncryptionStore(localConnection()).write("logs", rule);
 }
 
 /** Resolves once `condition` holds, polling; fails after 30 s. */
