@@ -20,6 +20,7 @@ import type { EncryptionRule } from "../provider/core/encryptionRule";
 import { AliOssEncryptionStore } from "../provider/oss/aliOssEncryptionStore";
 import { AliOssObjectStore } from "../provider/oss/aliOssObjectStore";
 import { Credentials, type OssConnection } from "../provider/oss/connection";
+import { DEFAULT_RETRY_POLICY } from "../provider/oss/retry";
 import { aliOssClient, type EncryptionClient } from "../tooling/aliOssClient";
 import { REPOSITORY } from "../tooling/localStack";
 import { log, type Summary, summarize, timed } from "./stats";
@@ -229,7 +230,12 @@ async function bigObjectRate(): Promise<number> {
       parallel: 4,
       headers: { "x-oss-server-side-encryption": "AES256" },
     });
-    const store = new AliOssObjectStore(connection, "big");
+    // The local endpoint writes the whole object to its data directory at the completion, which
+    // takes longer than OSS's one request timeout.
+    const store = new AliOssObjectStore(connection, "big", {
+      retry: { ...DEFAULT_RETRY_POLICY, deadlineMs: 600_000 },
+      requestTimeoutMs: 300_000,
+    });
     const head = await store.head("big.bin");
     if (head === undefined) {
       throw new Error("the 2 GiB object is not there");

@@ -6,7 +6,7 @@
  *   GET    /_emulator/requests   the request log;  DELETE clears it (and the counts)
  *   GET    /_emulator/buckets    buckets, their rules, and counts of objects and uploads in progress
  *   GET    /_emulator/faults     the fault settings;  DELETE clears every fault
- *   POST   /_emulator/faults     {"operation", "bucket"?, "count", "fault": {"kind": "error", "code"} | {"kind": "reset"} | {"kind": "delay", "ms"}}
+ *   POST   /_emulator/faults     {"operation", "bucket"?, "count", "fault": {"kind": "error", "code"} | {"kind": "reset"} | {"kind": "lose"} | {"kind": "delay", "ms"}}
  *   PUT    /_emulator/latency    {"ms"}
  *   PUT    /_emulator/random     {"errorRate", "resetRate", "errorCodes"}
  */
@@ -23,6 +23,7 @@ const faultSchema = z.discriminatedUnion("kind", [
     status: z.number().int().optional(),
   }),
   z.object({ kind: z.literal("reset") }),
+  z.object({ kind: z.literal("lose") }),
   z.object({ kind: z.literal("delay"), ms: z.number().nonnegative() }),
 ]);
 

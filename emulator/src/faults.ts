@@ -1,6 +1,6 @@
 /**
  * Injected faults for reliability tests: the next N calls of an operation fail with a status and
- * code, have their connection cut, or answer late; added latency on every call; and a random
+ * code, have their connection cut before or after they are carried out, or answer late; added latency on every call; and a random
  * failure rate. Set at start-up and changed at run time.
  */
 import { FAULT_CODE_STATUS } from "./ossError";
@@ -9,6 +9,7 @@ import { FAULT_CODE_STATUS } from "./ossError";
 export type Fault =
   | { readonly kind: "error"; readonly status: number; readonly code: string }
   | { readonly kind: "reset" }
+  | { readonly kind: "lose" }
   | { readonly kind: "delay"; readonly ms: number };
 
 /** Which calls a scheduled fault hits: an operation (`*` for any), optionally on one bucket. */
@@ -105,6 +106,18 @@ export class FaultPlan {
   /** The next `count` calls of `operation` (on `bucket` only, if given) have their connection cut. */
   resetNext(operation: string, count: number, options: { readonly bucket?: string } = {}): void {
     this.schedule({ operation, ...options }, count, { kind: "reset" });
+  }
+
+  /**
+   * The next `count` calls of `operation` (on `bucket` only, if given) are carried out, then
+   * their connection is cut: the answer is lost, as when a network fails after OSS acted.
+   */
+  loseAnswerNext(
+    operation: string,
+    count: number,
+    options: { readonly bucket?: string } = {},
+  ): void {
+    this.schedule({ operation, ...options }, count, { kind: "lose" });
   }
 
   /** The next `count` calls of `operation` (on `bucket` only, if given) answer `ms` ms late. */

@@ -2,6 +2,7 @@
  * The emulator's observability: a log of every request and per-operation counts, so that tests
  * and benchmarks can count the API calls a Pulumi operation made.
  */
+import type { Fault } from "./faults";
 
 /** One request as the emulator answered it. */
 export interface RequestRecord {
@@ -28,7 +29,7 @@ export interface RequestRecord {
   readonly requestId: string;
   readonly durationMs: number;
   /** The injected fault, if any. */
-  readonly fault?: "error" | "reset" | "delay";
+  readonly fault?: Fault["kind"];
   /** The request body as text, cut to 4 KiB; objects' bodies are not kept. */
   readonly body?: string;
 }

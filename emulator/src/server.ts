@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Readable } from "node:stream";
 import { type Address, decodeUriPart, resolveAddress } from "./addressing";
 import { authenticate, type EmulatorCredential } from "./auth";
-import type { FaultPlan } from "./faults";
+import type { Fault, FaultPlan } from "./faults";
 import type { RequestJournal } from "./journal";
 import type { OssRequest, OssResponse } from "./context";
 import { HANDLERS, identifyOperation } from "./operations";
@@ -250,7 +250,7 @@ export function createOssServer(parts: ServerParts): Server {
         address?: Address;
         code?: string;
         accessKeyId?: string;
-        fault?: "error" | "reset" | "delay";
+        fault?: Fault["kind"];
       },
     ) => {
       const unread = !bodyRead && !incoming.readableEnded;
@@ -271,6 +271,11 @@ export function createOssServer(parts: ServerParts): Server {
         ...(extra.fault === undefined ? {} : { fault: extra.fault }),
         ...(loggedBody === undefined ? {} : { body: loggedBody }),
       });
+      if (extra.fault === "lose") {
+        // Carried out, then the connection is cut: the client never learns that it was.
+        incoming.socket.destroy();
+        return;
+      }
       send(response, method, requestId, answer, close);
       if (unread && !close) {
         incoming.resume();

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { checkAuditInputs, type SignatureVersion } from "../core/inputs";
+import { quoteText } from "../oss/errors";
 import { DEFAULT_AUDIT_CONCURRENCY } from "./bucketAudit";
 
 /** The command's name, as messages give it. */
@@ -104,11 +105,11 @@ function parseProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '([^']*)'/.exec(message);
   if (unknown !== null) {
-    return `unknown option ${JSON.stringify(unknown[1]?.slice(0, 64))}`;
+    return `unknown option ${quoteText(unknown[1]?.slice(0, 64) ?? "")}`;
   }
   const positional = /Unexpected argument '([^']*)'/.exec(message);
   if (positional !== null) {
-    return `unexpected argument ${JSON.stringify(positional[1]?.slice(0, 64))}; every value follows its option, e.g. --bucket logs`;
+    return `unexpected argument ${quoteText(positional[1]?.slice(0, 64) ?? "")}; every value follows its option, e.g. --bucket logs`;
   }
   const missing = /Option '(--[a-z-]+)[^']*' argument missing/.exec(message);
   if (missing !== null) {

@@ -17,6 +17,7 @@ import {
   type SettingsSource,
 } from "../oss/connection";
 import type { EncryptionStore } from "../oss/encryptionStore";
+import { quoteText } from "../oss/errors";
 import type { ObjectStore, VersioningStatus } from "../oss/objectStore";
 import { type AuditArguments, COMMAND, parseAuditArguments, USAGE } from "./auditArguments";
 import { fixedLine, printable, ProgressLine, reportJson, summaryText } from "./auditOutput";
@@ -155,7 +156,7 @@ async function confirmFix(
     );
   }
   const scope =
-    args.prefix === "" ? "every object" : `every object under ${JSON.stringify(args.prefix)}`;
+    args.prefix === "" ? "every object" : `every object under ${quoteText(args.prefix)}`;
   const prompt = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
   try {
     const answer = await prompt.question(

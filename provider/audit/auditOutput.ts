@@ -3,6 +3,7 @@
  * fix changed, and the progress line a terminal shows while it runs.
  */
 import type { EncryptionRule } from "../core/encryptionRule";
+import { quoteText } from "../oss/errors";
 import { LISTED_OBJECTS_LIMIT, type AuditProgress, type AuditReport } from "./bucketAudit";
 import { encryptionLabel, type ObjectEncryption } from "./conformance";
 
@@ -14,11 +15,14 @@ const PROGRESS_INTERVAL_MS = 250;
 
 /**
  * Text from OSS made safe to print on a terminal: control characters (an escape sequence in an
- * error message could rewrite the screen) are shown as `?`.
+ * error message could rewrite the screen) and bidirectional controls are shown as `?`.
  */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    "?",
+  );
 }
 
 /** A whole number with thousands separators, as the summary shows counts. */
@@ -70,7 +74,7 @@ function table(rows: readonly (readonly string[])[]): string {
 
 /** The summary a terminal or a log shows. */
 export function summaryText(report: AuditReport, fix: boolean): string {
-  const scope = report.prefix === "" ? "" : ` under ${JSON.stringify(report.prefix)}`;
+  const scope = report.prefix === "" ? "" : ` under ${quoteText(report.prefix)}`;
   const lines = [
     `Bucket ${report.bucket}${scope}: default encryption ${report.rule === undefined ? "none (no object can conform)" : encryptionLabel(report.rule)}.`,
     "",
@@ -105,7 +109,7 @@ export function summaryText(report: AuditReport, fix: boolean): string {
       "",
       fix ? "Not re-encrypted:" : "Not conforming:",
       ...listed.map(
-        (object) => `  ${JSON.stringify(object.key)}  ${printable(encryptionLabel(object))}`,
+        (object) => `  ${quoteText(object.key)}  ${printable(encryptionLabel(object))}`,
       ),
     );
     const more = report.nonConforming - report.fixed - listed.length;
@@ -121,7 +125,7 @@ export function summaryText(report: AuditReport, fix: boolean): string {
       "Failures:",
       ...report.errors.map(
         (failure) =>
-          `  ${failure.key === undefined ? "" : `${JSON.stringify(failure.key)}: `}${printable(failure.message)}`,
+          `  ${failure.key === undefined ? "" : `${quoteText(failure.key)}: `}${printable(failure.message)}`,
       ),
     );
   }
@@ -130,7 +134,7 @@ export function summaryText(report: AuditReport, fix: boolean): string {
 
 /** The line that says what a fix changed. */
 export function fixedLine(key: string, from: ObjectEncryption, to: EncryptionRule): string {
-  return `re-encrypted ${JSON.stringify(key)}: ${printable(encryptionLabel(from))} -> ${printable(encryptionLabel(to))}\n`;
+  return `re-encrypted ${quoteText(key)}: ${printable(encryptionLabel(from))} -> ${printable(encryptionLabel(to))}\n`;
 }
 
 /** A writable terminal stream, as the progress line needs it. */

@@ -12,7 +12,7 @@
 import type { BUCKET_ENCRYPTION_AUDIT, ObjectOf } from "../core/definition";
 import { describeRule, type EncryptionRule } from "../core/encryptionRule";
 import type { EncryptionStore } from "../oss/encryptionStore";
-import { failsEveryCall, OssRequestError } from "../oss/errors";
+import { failsEveryCall, OssRequestError, quoteKey } from "../oss/errors";
 import type { ListedObject, ObjectStore } from "../oss/objectStore";
 import { conforms, encryptionLabel, encryptionOf, type ObjectEncryption } from "./conformance";
 
@@ -355,6 +355,7 @@ export async function auditObjects(
   const listing = (async () => {
     let from: string | undefined;
     let index = 0;
+    let lastKey: Buffer | undefined;
     try {
       for (;;) {
         const left =
@@ -364,8 +365,21 @@ export async function auditObjects(
           if (stop !== undefined) {
             return;
           }
+          // A listing comes in key order (UTF-8 bytes); one that goes back would list forever.
+          const key = Buffer.from(object.key);
+          if (lastKey !== undefined && Buffer.compare(key, lastKey) <= 0) {
+            throw new Error(
+              `ListObjectsV2 listed ${quoteKey(object.key)} after ${quoteKey(lastKey.toString())}, out of key order; the endpoint does not list as OSS does.`,
+            );
+          }
+          lastKey = key;
           progress.listed++;
           await queue.put({ ...object, index: index++ });
+        }
+        if (page.next !== undefined && page.next === from) {
+          throw new Error(
+            "ListObjectsV2 answered the continuation token it was given, so the listing would never end; the endpoint does not list as OSS does.",
+          );
         }
         from = page.next;
         if (from === undefined) {

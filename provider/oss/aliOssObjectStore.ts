@@ -2,6 +2,7 @@
  * The object store over ali-oss: a bucket's objects listed, read and rewritten in place, through
  * the signed request path (`signedRequests.ts`) with retries.
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { EncryptionRule } from "../core/encryptionRule";
 import { headersFor } from "../audit/conformance";
@@ -269,7 +270,7 @@ export class AliOssObjectStore implements ObjectStore {
     key: string,
     head: ObjectHead,
     rule: EncryptionRule,
-    acl: string,
+    aclBefore: string,
   ): Promise<RewriteOutcome> {
     const tags = Number(head.headers[TAGGING_COUNT_HEADER] ?? 0);
     if (tags > 0) {
@@ -304,25 +305,47 @@ export class AliOssObjectStore implements ObjectStore {
     // Once CompleteMultipartUpload is sent the object may be the copy, which has the default
     // ACL until PutObjectACL gives the object's own back.
     let stage: "copying" | "completing" | "completed" = "copying";
+    // The ACL to give back: the one read before the copy, then the one read just before the
+    // completion, so that an ACL changed while the parts were copied is kept.
+    let acl = aclBefore;
     try {
       const parts = await this.copyParts(key, head, uploadId);
       // CompleteMultipartUpload takes no condition: looking once more narrows the time in which
       // a write could land between the last part and the completion to one request.
-      if (parts === undefined || (await this.head(key))?.etag !== head.etag) {
+      const aclNow =
+        parts !== undefined && (await this.head(key))?.etag === head.etag
+          ? await this.objectAcl(key)
+          : undefined;
+      if (parts === undefined || aclNow === undefined) {
         await this.abort(key, uploadId);
         return "changed";
       }
+      acl = aclNow;
       stage = "completing";
-      await this.requests.send("CompleteMultipartUpload", {
-        method: "POST",
-        bucket: this.bucket,
-        object: key,
-        subres: { uploadId },
-        mime: "xml",
-        content: completionXml(parts),
-        xmlResponse: true,
-        successStatuses: [200],
-      });
+      const completion = await this.requests.send(
+        "CompleteMultipartUpload",
+        {
+          method: "POST",
+          bucket: this.bucket,
+          object: key,
+          subres: { uploadId },
+          mime: "xml",
+          content: completionXml(parts),
+          xmlResponse: true,
+          successStatuses: [200],
+        },
+        ["NoSuchUpload"],
+      );
+      // A retried completion finds no upload when the attempt whose answer was lost completed
+      // it: the object then has the ETag of the parts.
+      if (
+        isExpected(completion) &&
+        !sameEtag((await this.head(key))?.etag ?? "", completedEtag(parts))
+      ) {
+        throw new Error(
+          `CompleteMultipartUpload on object ${quoteKey(key)} of bucket "${this.bucket}" found no upload, and the object is not the copy: the upload was aborted by another client.`,
+        );
+      }
       stage = "completed";
       await this.requests.send("PutObjectACL", {
         method: "PUT",
@@ -413,6 +436,21 @@ function aclNotRestored(key: string, acl: string, cause: unknown): Error {
     `Object ${quoteKey(key)} may now be re-encrypted with the default ACL instead of its own, "${acl}": a copy by parts cannot carry an ACL, and giving it back failed (${why}); set it to "${acl}" again by hand (PutObjectACL, or ossutil set-acl).`,
     { cause },
   );
+}
+
+/**
+ * The ETag OSS gives an object completed from parts with `partEtags`: the MD5 of the parts'
+ * MD5s, in order, then `-` and the number of parts.
+ */
+function completedEtag(partEtags: readonly string[]): string {
+  const md5s = Buffer.concat(partEtags.map((etag) => Buffer.from(etag.replace(/"/g, ""), "hex")));
+  return `${createHash("md5").update(md5s).digest("hex")}-${partEtags.length}`;
+}
+
+/** Whether two ETags are one, however quoted and in whichever letter case. */
+function sameEtag(a: string, b: string): boolean {
+  const bare = (etag: string) => etag.replace(/"/g, "").toUpperCase();
+  return bare(a) === bare(b);
 }
 
 /** The storage class header of a rewrite: the object's own, when HEAD named it. */

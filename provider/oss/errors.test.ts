@@ -4,6 +4,10 @@ import {
   type OssFailure,
   OssRequestError,
   THROTTLING_CODES,
+  quoteKey,
+  quoteText,
+  redacted,
+  withoutSecrets,
 } from "./errors";
 
 /** Builds an error shaped like the ones ali-oss throws. */
@@ -172,5 +176,48 @@ describe("OssRequestError", () => {
     const error = new OssRequestError(...args);
     expect(error.message).toBe(message);
     expect(error.code).toBe(args[2].code);
+  });
+});
+
+describe("what a failure keeps of an answer", () => {
+  it("keeps the first line of a message, without the body ali-oss could not parse", () => {
+    const error = Object.assign(
+      new Error("Non-whitespace before first tag.\nLine: 0\nraw xml: x-oss-security-token: t0ken"),
+      { name: "Error", status: 400 },
+    );
+    expect(failureOf(error).detail).toBe("Non-whitespace before first tag.");
+  });
+
+  it("cuts a message of any size to 500 characters and a code to 100", () => {
+    const failure = failureOf({ status: 403, code: "C".repeat(5_000), message: "M".repeat(5_000) });
+    expect(failure.detail).toBe(`${"M".repeat(500)}…`);
+    expect(failure.code).toBe(`${"C".repeat(100)}…`);
+  });
+
+  it("replaces the credentials of the call wherever an answer echoes them", () => {
+    expect(
+      withoutSecrets(
+        { code: "AccessDenied", detail: "token t0ken and secret s3cret, again t0ken" },
+        ["s3cret", "t0ken", ""],
+      ),
+    ).toStrictEqual({
+      code: "AccessDenied",
+      detail: "token [secret] and secret [secret], again [secret]",
+    });
+  });
+});
+
+describe("redacted", () => {
+  it("replaces a secret as it is, as quoted and as a long key is cut", () => {
+    const long = `${"p".repeat(250)}/`;
+    expect(redacted('prefix "a\\"b/" and a"b/x', ['a"b/'])).toBe('prefix "[secret]" and [secret]x');
+    expect(redacted(`object ${quoteKey(`${long}plan.pdf`)}`, [long])).toBe('object "[secret]…"');
+  });
+});
+
+describe("quoteText", () => {
+  it("escapes the controls and bidirectional marks JSON leaves raw", () => {
+    expect(quoteText("a\u009b2J\u007f\u202eb\u2028c")).toBe('"a\\u009b2J\\u007f\\u202eb\\u2028c"');
+    expect(quoteText("plain ключ 🔑")).toBe('"plain ключ 🔑"');
   });
 });

@@ -81,16 +81,52 @@ export function failureOf(error: unknown): OssFailure {
   // ali-oss appends the URL, socket and agent statistics to network messages: keep the cause
   // only, and of it no address (the endpoint may be a secret): "connect ECONNREFUSED 10.0.0.1:80"
   // is kept as "connect ECONNREFUSED".
+  // Of any other message, the first line: ali-oss appends a body it could not parse as XML
+  // ("raw xml: ..."), which a proxy echoing the request fills with its signature and token.
   const detail = isNetwork
     ? message?.split(",")[0]?.replace(/^(.*?\bE[A-Z]{3,}\b).*$/, "$1")
-    : message;
+    : message?.split("\n")[0];
   const requestId = stringField(error, "requestId");
   return {
     ...(typeof status === "number" ? { status } : {}),
-    code: isNetwork && name !== undefined ? name : code,
-    ...(requestId === undefined ? {} : { requestId }),
-    ...(detail === undefined ? {} : { detail }),
+    code: bounded(isNetwork && name !== undefined ? name : code, CODE_MAX_LENGTH),
+    ...(requestId === undefined ? {} : { requestId: bounded(requestId, CODE_MAX_LENGTH) }),
+    ...(detail === undefined ? {} : { detail: bounded(detail, DETAIL_MAX_LENGTH) }),
   };
+}
+
+/** The longest code or request id kept: what a server answers is of any size. */
+const CODE_MAX_LENGTH = 100;
+
+/** The longest message kept (OSS's are one sentence). */
+const DETAIL_MAX_LENGTH = 500;
+
+function bounded(text: string, maxLength: number): string {
+  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+}
+
+/**
+ * `failure` with each of `secrets` (the credentials of the call) replaced in its detail: an
+ * answer may echo what the request carried.
+ */
+export function withoutSecrets(failure: OssFailure, secrets: readonly string[]): OssFailure {
+  return failure.detail === undefined
+    ? failure
+    : { ...failure, detail: redacted(failure.detail, secrets) };
+}
+
+/**
+ * `text` with each of `secrets` replaced by `[secret]`: as it is, as `quoteText` and `quoteKey`
+ * show it, and as `quoteKey` cuts it.
+ */
+export function redacted(text: string, secrets: readonly string[]): string {
+  const forms = secrets
+    .filter((secret) => secret !== "")
+    .flatMap((secret) => [secret, secret.slice(0, KEY_SHOWN_LENGTH)])
+    .flatMap((secret) => [secret, quoteText(secret).slice(1, -1)])
+    // The longest first, so that no part of a longer form is left behind.
+    .sort((a, b) => b.length - a.length);
+  return forms.reduce((result, form) => result.split(form).join("[secret]"), text);
 }
 
 /**
@@ -197,7 +233,26 @@ function describeFailure(
   );
 }
 
-/** An object key for a message: quoted, and cut when long (keys run to 1023 bytes). */
+/** How much of a key a message shows. */
+const KEY_SHOWN_LENGTH = 200;
+
+/**
+ * What JSON.stringify leaves raw that a terminal may act on or that reorders the text around it:
+ * DEL, the C1 controls (U+009B is read as ESC [ by some terminals), the line and paragraph
+ * separators and the bidirectional controls.
+ */
+const UNSAFE_CHARACTERS =
+  /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text as a JSON string, with every character a terminal could act on escaped. */
+export function quoteText(text: string): string {
+  return JSON.stringify(text).replace(
+    UNSAFE_CHARACTERS,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** An object key for a message: quoted as `quoteText` does, and cut when long (keys run to 1023 bytes). */
 export function quoteKey(key: string): string {
-  return JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key);
+  return quoteText(key.length > KEY_SHOWN_LENGTH ? `${key.slice(0, KEY_SHOWN_LENGTH)}…` : key);
 }

@@ -9,7 +9,13 @@
  */
 import type OSS from "ali-oss";
 import type { OssConnection } from "./connection";
-import { failureOf, isRetryable, type OssOperation, OssRequestError } from "./errors";
+import {
+  failureOf,
+  isRetryable,
+  type OssOperation,
+  OssRequestError,
+  withoutSecrets,
+} from "./errors";
 import { type Clock, SYSTEM_CLOCK, withRetries } from "./retry";
 import { DEFAULT_STORE_TIMINGS, type StoreTimings } from "./storeTimings";
 
@@ -49,6 +55,45 @@ interface SignedRequestClient {
   }>;
 }
 
+/** The HTTP client ali-oss sends through (urllib), as it calls it. */
+interface HttpClient {
+  request(url: unknown, options: unknown): Promise<unknown>;
+}
+
+/** A `.` or `..` path segment. */
+const DOT_SEGMENT = /\/\.\.?(?=\/|$)/;
+
+/**
+ * `http`, sending a path with `.` or `..` segments as it is. urllib parses a URL given as text
+ * with WHATWG URL, which resolves such segments: the key "a/../b" would be sent as "b" (and
+ * refused, signed for "a/../b"). OSS takes such keys, and other SDKs write them. A URL given
+ * parsed, in the fields urllib reads, is sent as it is.
+ */
+function keepingDotSegments(http: HttpClient): HttpClient {
+  return {
+    request: (url, options) =>
+      http.request(typeof url === "string" ? withPathAsItIs(url) : url, options),
+  };
+}
+
+/** `url` as it is when its path has no dot segment; else parsed, its path as it is. */
+function withPathAsItIs(url: string): string | Readonly<Record<string, string | null>> {
+  const path = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(url)?.[1] ?? "";
+  if (!DOT_SEGMENT.test(path.split("?")[0] ?? "")) {
+    return url;
+  }
+  const parsed = new URL(url);
+  return {
+    href: url,
+    protocol: parsed.protocol,
+    host: parsed.host,
+    hostname: parsed.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: parsed.port,
+    path,
+    auth: null,
+  };
+}
+
 /** A failure whose code the caller expects (a 404 it treats as an answer), returned as a value. */
 export interface ExpectedFailure {
   readonly expected: string;
@@ -57,6 +102,8 @@ export interface ExpectedFailure {
 /** Sends signed requests for one connection, retrying what is worth retrying. */
 export class SignedRequests {
   private readonly client: SignedRequestClient;
+  /** The credentials no error message may carry. */
+  private readonly secrets: readonly string[];
 
   constructor(
     private readonly connection: OssConnection,
@@ -80,7 +127,10 @@ export class SignedRequests {
       // Without a refresh setting ali-oss warns on the console for every client built with a token.
       refreshSTSTokenInterval: Number.MAX_SAFE_INTEGER,
     });
+    const http = client as unknown as { urllib: HttpClient };
+    http.urllib = keepingDotSegments(http.urllib);
     this.client = client as unknown as SignedRequestClient;
+    this.secrets = [credentials.accessKeySecret, credentials.securityToken ?? ""];
   }
 
   /**
@@ -115,7 +165,7 @@ export class SignedRequests {
         new OssRequestError(
           operation,
           request.bucket,
-          failureOf(error),
+          withoutSecrets(failureOf(error), this.secrets),
           attempts,
           this.connection.credentials.source,
           request.object,

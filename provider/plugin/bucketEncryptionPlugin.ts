@@ -34,6 +34,7 @@ import {
   deploymentDeclarations,
 } from "../lifecycle/deploymentDeclarations";
 import type { ConfigKeys } from "../oss/connection";
+import { redacted } from "../oss/errors";
 import { storeTimingsFromConfig } from "../oss/storeTimings";
 import type {
   CheckFailure,
@@ -346,7 +347,15 @@ export function bucketEncryptionPlugin(
       if (!checked.ok) {
         return { outputs: {}, failures: reportedFailures(checked.failures) };
       }
-      const result = await lifecycle.audit(checked.inputs);
+      const result = await lifecycle.audit(checked.inputs).catch((error: unknown) => {
+        // The engine shows a failure's message as it is: the secret arguments leave it.
+        const message = error instanceof Error ? error.message : String(error);
+        const secrets = [...secretKeys].flatMap((key) => {
+          const value = values[key];
+          return typeof value === "string" ? [value] : [];
+        });
+        throw secrets.length > 0 ? new Error(redacted(message, secrets), { cause: error }) : error;
+      });
       // Every output derives from every argument: one secret argument makes them all secret.
       return {
         outputs: conceal(result, secretKeys.size > 0 ? Object.keys(result) : SECRET_AUDIT_OUTPUTS),

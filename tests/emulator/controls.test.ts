@@ -66,6 +66,19 @@ describe("injected faults", () => {
     ).toStrictEqual([["DeleteBucketEncryption", "logs", 0, "reset"]]);
   });
 
+  it("carry out a call and then cut its connection, losing the answer", async () => {
+    oss.faults.loseAnswerNext("PutBucketEncryption", 1);
+    await expect(
+      failureOf(client().putBucketEncryption("logs", { SSEAlgorithm: "SM4" })),
+    ).resolves.toMatchObject({ status: -1, code: "ResponseError" });
+    expect(oss.bucket("logs")?.rule).toStrictEqual({ sseAlgorithm: "SM4" });
+    expect(
+      oss
+        .requests()
+        .map((record) => [record.operation, record.bucket, record.status, record.fault]),
+    ).toStrictEqual([["PutBucketEncryption", "logs", 200, "lose"]]);
+  });
+
   it("delay an answer past a client's timeout", async () => {
     oss.faults.delayNext("GetBucketEncryption", 1, 700);
     const failure = await failureOf(client(200).getBucketEncryption("logs"));
