@@ -1,7 +1,8 @@
 /**
  * Declares a bucket's default encryption rule (KMS with the customer master key from config) and
  * audits the bucket's objects against it: the stack exports how many were checked and how many
- * do not conform, and the deployment fails while any does not, when `requireConforming` is set.
+ * do not conform, and, when `requireConforming` is set, the deployment fails while any does not
+ * or was not checked.
  * `oss-encryption-audit --bucket <bucket> --fix` re-encrypts them.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -29,12 +30,20 @@ export const nonConforming = pulumi.unsecret(audit.nonConforming);
 /** The first non-conforming objects, with their encryption: secret. */
 export const objects = audit.objects;
 
+// The gate: every object checked, and each conforming.
 if (config.getBoolean("requireConforming") === true) {
-  nonConforming.apply((count) => {
-    if (count > 0) {
-      throw new Error(
-        `${count} objects of bucket ${bucket} are not encrypted as its default rule says; re-encrypt them with oss-encryption-audit --bucket ${bucket} --fix.`,
-      );
-    }
-  });
+  pulumi
+    .all([nonConforming, pulumi.unsecret(audit.errors), pulumi.unsecret(audit.complete)])
+    .apply(([count, errors, complete]) => {
+      const problems = [
+        count > 0 ? `${count} objects are not encrypted as its default rule says` : "",
+        errors.length > 0 ? `${errors.length} objects could not be checked` : "",
+        complete ? "" : "it holds more objects than maxObjects, which were not all checked",
+      ].filter((problem) => problem !== "");
+      if (problems.length > 0) {
+        throw new Error(
+          `Bucket ${bucket}: ${problems.join("; ")}; oss-encryption-audit --bucket ${bucket} checks every object, and --fix re-encrypts.`,
+        );
+      }
+    });
 }

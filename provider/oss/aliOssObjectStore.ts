@@ -408,7 +408,10 @@ export class AliOssObjectStore implements ObjectStore {
     return found.changed ? undefined : etags;
   }
 
-  /** Aborts an upload; a failure to abort is left (OSS expires unfinished uploads by rule). */
+  /**
+   * Aborts an upload. A failure to abort is left: the upload stays until aborted, or expired by
+   * the bucket's lifecycle rule for incomplete uploads if it has one (the README says so).
+   */
   private async abort(key: string, uploadId: string): Promise<void> {
     await this.requests
       .send(
