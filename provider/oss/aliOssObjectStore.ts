@@ -58,6 +58,9 @@ const KEPT_HEADERS = [
 /** The object's storage class, which a rewrite gives again so that it stays in its class. */
 const STORAGE_CLASS_HEADER = "x-oss-storage-class";
 
+/** Whether an object is Normal, Appendable, Multipart or a Symlink. */
+const OBJECT_TYPE_HEADER = "x-oss-object-type";
+
 /** How many tags an object has, which a rewrite by parts could not keep. */
 const TAGGING_COUNT_HEADER = "x-oss-tagging-count";
 
@@ -195,6 +198,12 @@ export class AliOssObjectStore implements ObjectStore {
       // An empty copy condition is no condition: the copy could overwrite a concurrent write.
       throw new Error(
         `HeadObject on object ${quoteKey(key)} of bucket "${this.bucket}" answered no ETag, so a copy could not be made on the condition that the object is unchanged; left as it is.`,
+      );
+    }
+    if (head.headers[OBJECT_TYPE_HEADER] === "Symlink") {
+      // HEAD answers for the target; a copy would replace the link with a copy of the target.
+      throw new Error(
+        `Object ${quoteKey(key)} of bucket "${this.bucket}" is a symlink, which has no data of its own: re-encrypt its target instead; the link is left as it is.`,
       );
     }
     const acl = await this.objectAcl(key);
