@@ -30,6 +30,8 @@ const USAGE = `Usage: oss-emulator [options]
   --request-log-limit N       how many requests the log keeps (default ${DEFAULT_JOURNAL_LIMIT})
   --fail OP:COUNT:CODE[:STATUS]  the next COUNT calls of OP fail with CODE (repeatable)
   --reset OP:COUNT            the next COUNT calls of OP have their connection cut (repeatable)
+  --lose OP:COUNT             the next COUNT calls of OP are carried out, then their connection
+                              is cut: the answer is lost (repeatable)
   --delay OP:COUNT:MS         the next COUNT calls of OP answer MS milliseconds late (repeatable)
   --latency MS                add MS milliseconds to every call
   --error-rate RATE           fail this share (0-1) of calls with a throttling code
@@ -63,7 +65,7 @@ function target(flag: string, spec: string): FaultTarget {
 }
 
 /** Parses `--fail`, `--reset` and `--delay` values into scheduled faults. */
-function scheduled(values: { fail: string[]; reset: string[]; delay: string[] }) {
+function scheduled(values: { fail: string[]; reset: string[]; lose: string[]; delay: string[] }) {
   const faults: (FaultTarget & { count: number; fault: Fault })[] = [];
   for (const spec of values.fail) {
     const [op = "", count = "", code = "", status] = spec.split(":");
@@ -80,13 +82,15 @@ function scheduled(values: { fail: string[]; reset: string[]; delay: string[] })
       },
     });
   }
-  for (const spec of values.reset) {
-    const [op = "", count = ""] = spec.split(":");
-    faults.push({
-      ...target("--reset", op),
-      count: number("--reset", count),
-      fault: { kind: "reset" },
-    });
+  for (const kind of ["reset", "lose"] as const) {
+    for (const spec of values[kind]) {
+      const [op = "", count = ""] = spec.split(":");
+      faults.push({
+        ...target(`--${kind}`, op),
+        count: number(`--${kind}`, count),
+        fault: { kind },
+      });
+    }
   }
   for (const spec of values.delay) {
     const [op = "", count = "", ms = ""] = spec.split(":");
@@ -175,6 +179,7 @@ async function main(argv: string[]): Promise<void> {
       "request-log-limit": { type: "string" },
       fail: { type: "string", multiple: true, default: [] },
       reset: { type: "string", multiple: true, default: [] },
+      lose: { type: "string", multiple: true, default: [] },
       delay: { type: "string", multiple: true, default: [] },
       latency: { type: "string" },
       "error-rate": { type: "string" },

@@ -33,16 +33,17 @@ export const objects = audit.objects;
 // The gate: every object checked, and each conforming.
 if (config.getBoolean("requireConforming") === true) {
   pulumi
-    .all([nonConforming, pulumi.unsecret(audit.errors), pulumi.unsecret(audit.complete)])
+    .all([nonConforming, audit.errors, pulumi.unsecret(audit.complete)])
     .apply(([count, errors, complete]) => {
+      const objects = (n: number) => (n === 1 ? "1 object" : `${n} objects`);
       const problems = [
-        count > 0 ? `${count} objects are not encrypted as its default rule says` : "",
-        errors.length > 0 ? `${errors.length} objects could not be checked` : "",
-        complete ? "" : "it holds more objects than maxObjects, which were not all checked",
+        count > 0 ? `${objects(count)} not encrypted as its default rule says` : "",
+        errors.length > 0 ? `${objects(errors.length)} that could not be checked` : "",
+        complete ? "" : "more objects than maxObjects, which were not all checked",
       ].filter((problem) => problem !== "");
       if (problems.length > 0) {
         throw new Error(
-          `Bucket ${bucket}: ${problems.join("; ")}; oss-encryption-audit --bucket ${bucket} checks every object, and --fix re-encrypts.`,
+          `Bucket ${bucket} holds ${problems.join(", and ")}; oss-encryption-audit --bucket ${bucket} checks every object, and --fix re-encrypts.`,
         );
       }
     });

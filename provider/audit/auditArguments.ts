@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { checkAuditInputs, type SignatureVersion } from "../core/inputs";
-import { quoteText } from "../oss/errors";
+import { quoteText } from "../core/displayText";
 import { DEFAULT_AUDIT_CONCURRENCY } from "./bucketAudit";
 
 /** The command's name, as messages give it. */

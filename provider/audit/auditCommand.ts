@@ -6,6 +6,7 @@
  * conforms, 1 when some do not, 2 on an error.
  */
 import { createInterface } from "node:readline/promises";
+import { printable, quoteText } from "../core/displayText";
 import type { EncryptionRule } from "../core/encryptionRule";
 import { AliOssEncryptionStore } from "../oss/aliOssEncryptionStore";
 import { AliOssObjectStore } from "../oss/aliOssObjectStore";
@@ -17,10 +18,9 @@ import {
   type SettingsSource,
 } from "../oss/connection";
 import type { EncryptionStore } from "../oss/encryptionStore";
-import { quoteText } from "../oss/errors";
 import type { ObjectStore, VersioningStatus } from "../oss/objectStore";
 import { type AuditArguments, COMMAND, parseAuditArguments, USAGE } from "./auditArguments";
-import { fixedLine, printable, ProgressLine, reportJson, summaryText } from "./auditOutput";
+import { fixedLine, ProgressLine, reportJson, summaryText } from "./auditOutput";
 import {
   type AuditProgress,
   type AuditReport,

@@ -3,7 +3,7 @@
  * fix changed, and the progress line a terminal shows while it runs.
  */
 import type { EncryptionRule } from "../core/encryptionRule";
-import { quoteText } from "../oss/errors";
+import { escapedJson, printable, quoteText } from "../core/displayText";
 import { LISTED_OBJECTS_LIMIT, type AuditProgress, type AuditReport } from "./bucketAudit";
 import { encryptionLabel, type ObjectEncryption } from "./conformance";
 
@@ -12,18 +12,6 @@ const SUMMARY_OBJECTS = 20;
 
 /** How often the progress line is redrawn. */
 const PROGRESS_INTERVAL_MS = 250;
-
-/**
- * Text from OSS made safe to print on a terminal: control characters (an escape sequence in an
- * error message could rewrite the screen) and bidirectional controls are shown as `?`.
- */
-export function printable(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    "?",
-  );
-}
 
 /** A whole number with thousands separators, as the summary shows counts. */
 function count(value: number): string {
@@ -36,24 +24,30 @@ function count(value: number): string {
  */
 export function reportJson(report: AuditReport, fix: boolean): string {
   const { fixed, rule, objects, ...rest } = report;
-  return `${JSON.stringify(
-    {
-      bucket: rest.bucket,
-      prefix: rest.prefix,
-      rule: rule ?? null,
-      scanned: rest.scanned,
-      conforming: rest.conforming,
-      nonConforming: rest.nonConforming,
-      ...(fix ? { fixed } : {}),
-      vanished: rest.vanished,
-      complete: rest.complete,
-      byEncryption: rest.byEncryption,
-      objects: objects.map((object) => ({ ...object, sseAlgorithm: object.sseAlgorithm ?? null })),
-      truncated: rest.truncated,
-      errors: rest.errors,
-    },
-    null,
-    2,
+  // Escaped as a terminal needs, should the document be shown rather than read by a program.
+  return `${escapedJson(
+    JSON.stringify(
+      {
+        bucket: rest.bucket,
+        prefix: rest.prefix,
+        rule: rule ?? null,
+        scanned: rest.scanned,
+        conforming: rest.conforming,
+        nonConforming: rest.nonConforming,
+        ...(fix ? { fixed } : {}),
+        vanished: rest.vanished,
+        complete: rest.complete,
+        byEncryption: rest.byEncryption,
+        objects: objects.map((object) => ({
+          ...object,
+          sseAlgorithm: object.sseAlgorithm ?? null,
+        })),
+        truncated: rest.truncated,
+        errors: rest.errors,
+      },
+      null,
+      2,
+    ),
   )}\n`;
 }
 

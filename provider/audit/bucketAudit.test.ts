@@ -215,3 +215,34 @@ it("refuses to fix a bucket with no rule before it sends anything", async () => 
   );
   expect(store.pagesListed).toBe(0);
 });
+
+/** A store whose listing answers the pages given, in turn, whatever it is asked. */
+function listingOf(pages: readonly ObjectPage[]): ObjectStore {
+  const store = new MemoryObjects(0);
+  let page = 0;
+  store.list = () => Promise.resolve(pages[Math.min(page++, pages.length - 1)] ?? { objects: [] });
+  return store;
+}
+
+const object = (key: string) => ({ key, size: 1 });
+
+it("stops a listing that comes back to a continuation token it answered before", async () => {
+  const store = listingOf([
+    { objects: [object("a")], next: "A" },
+    { objects: [], next: "B" },
+    { objects: [], next: "A" },
+  ]);
+  await expect(auditObjects(store, RULE, OPTIONS)).rejects.toThrow(
+    "ListObjectsV2 answered a continuation token it had answered before, so the listing would never end; the endpoint does not list as OSS does.",
+  );
+});
+
+it("stops a listing that goes back in key order, comparing keys as OSS does, by UTF-8 bytes", async () => {
+  // U+FF61 sorts after U+1F600 in UTF-16 code units, before it in UTF-8 bytes.
+  const inOrder = listingOf([{ objects: [object("\uff61"), object("😀")] }]);
+  expect((await auditObjects(inOrder, RULE, OPTIONS)).scanned).toBe(2);
+  const backwards = listingOf([{ objects: [object("b")], next: "1" }, { objects: [object("a")] }]);
+  await expect(auditObjects(backwards, RULE, OPTIONS)).rejects.toThrow(
+    'ListObjectsV2 listed "a" after "b", out of key order; the endpoint does not list as OSS does.',
+  );
+});

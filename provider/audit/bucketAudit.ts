@@ -12,7 +12,8 @@
 import type { BUCKET_ENCRYPTION_AUDIT, ObjectOf } from "../core/definition";
 import { describeRule, type EncryptionRule } from "../core/encryptionRule";
 import type { EncryptionStore } from "../oss/encryptionStore";
-import { failsEveryCall, OssRequestError, quoteKey } from "../oss/errors";
+import { quoteKey } from "../core/displayText";
+import { failsEveryCall, OssRequestError } from "../oss/errors";
 import type { ListedObject, ObjectStore } from "../oss/objectStore";
 import { conforms, encryptionLabel, encryptionOf, type ObjectEncryption } from "./conformance";
 
@@ -356,6 +357,8 @@ export async function auditObjects(
     let from: string | undefined;
     let index = 0;
     let lastKey: Buffer | undefined;
+    // One token per page: a listing that comes back to one would list forever.
+    const tokens = new Set<string>();
     try {
       for (;;) {
         const left =
@@ -376,10 +379,13 @@ export async function auditObjects(
           progress.listed++;
           await queue.put({ ...object, index: index++ });
         }
-        if (page.next !== undefined && page.next === from) {
+        if (page.next !== undefined && tokens.has(page.next)) {
           throw new Error(
-            "ListObjectsV2 answered the continuation token it was given, so the listing would never end; the endpoint does not list as OSS does.",
+            "ListObjectsV2 answered a continuation token it had answered before, so the listing would never end; the endpoint does not list as OSS does.",
           );
+        }
+        if (page.next !== undefined) {
+          tokens.add(page.next);
         }
         from = page.next;
         if (from === undefined) {

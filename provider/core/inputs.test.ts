@@ -380,7 +380,7 @@ describe("checkInputs names the property and what is allowed", () => {
       "an endpoint with credentials in it, without echoing them",
       { bucket: "logs", sseAlgorithm: "AES256", endpoint: "http://LTAIsecret:hunter2@127.0.0.1" },
       "endpoint",
-      "endpoint must not contain a user name or password; give credentials through the provider config (alicloud:accessKey and alicloud:secretKey, or ossencryption:accessKey and ossencryption:secretKey for the plugin) or the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)",
+      "endpoint must not contain a user name or password; give credentials through the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET) or provider config (alicloud:accessKey and alicloud:secretKey, ossencryption:accessKey and ossencryption:secretKey)",
     ],
     [
       "an endpoint with a path",

@@ -231,7 +231,7 @@ function endpointProblem(endpoint: string): string | undefined {
     return "endpoint must be an http:// or https:// URL such as https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000";
   }
   if (url.username !== "" || url.password !== "") {
-    return "endpoint must not contain a user name or password; give credentials through the provider config (alicloud:accessKey and alicloud:secretKey, or ossencryption:accessKey and ossencryption:secretKey for the plugin) or the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)";
+    return "endpoint must not contain a user name or password; give credentials through the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET) or provider config (alicloud:accessKey and alicloud:secretKey, ossencryption:accessKey and ossencryption:secretKey)";
   }
   if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
     return "endpoint must be a bare origin (scheme, host and optional port) without a path, query or fragment";

@@ -109,7 +109,7 @@ describe("BucketEncryptionProvider.check with an endpoint that may hold credenti
         {
           property: "",
           reason:
-            "endpoint must not contain a user name or password; give credentials through the provider config (alicloud:accessKey and alicloud:secretKey, or ossencryption:accessKey and ossencryption:secretKey for the plugin) or the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)",
+            "endpoint must not contain a user name or password; give credentials through the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET) or provider config (alicloud:accessKey and alicloud:secretKey, ossencryption:accessKey and ossencryption:secretKey)",
         },
       ],
     });

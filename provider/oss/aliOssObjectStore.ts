@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { EncryptionRule } from "../core/encryptionRule";
-import { headersFor } from "../audit/conformance";
+import { conforms, encryptionOf, headersFor } from "../audit/conformance";
 import type { OssConnection } from "./connection";
 import type {
   ObjectHead,
@@ -14,7 +14,8 @@ import type {
   RewriteOutcome,
   VersioningStatus,
 } from "./objectStore";
-import { type OssOperation, quoteKey } from "./errors";
+import { quoteKey } from "../core/displayText";
+import type { OssOperation } from "./errors";
 import { isExpected, SignedRequests } from "./signedRequests";
 import type { StoreTimings } from "./storeTimings";
 
@@ -313,7 +314,7 @@ export class AliOssObjectStore implements ObjectStore {
     );
     // Once CompleteMultipartUpload is sent the object may be the copy, which has the default
     // ACL until PutObjectACL gives the object's own back.
-    let stage: "copying" | "completing" | "completed" = "copying";
+    let object: "unchanged" | "maybe replaced" | "replaced" = "unchanged";
     // The ACL to give back: the one read before the copy, then the one read just before the
     // completion, so that an ACL changed while the parts were copied is kept.
     let acl = aclBefore;
@@ -330,7 +331,7 @@ export class AliOssObjectStore implements ObjectStore {
         return "changed";
       }
       acl = aclNow;
-      stage = "completing";
+      object = "maybe replaced";
       const completion = await this.requests.send(
         "CompleteMultipartUpload",
         {
@@ -345,17 +346,20 @@ export class AliOssObjectStore implements ObjectStore {
         },
         ["NoSuchUpload"],
       );
-      // A retried completion finds no upload when the attempt whose answer was lost completed
-      // it: the object then has the ETag of the parts.
-      if (
-        isExpected(completion) &&
-        !sameEtag((await this.head(key))?.etag ?? "", completedEtag(parts))
-      ) {
-        throw new Error(
-          `CompleteMultipartUpload on object ${quoteKey(key)} of bucket "${this.bucket}" found no upload, and the object is not the copy: the upload was aborted by another client.`,
-        );
+      // A retried completion finds no upload when the attempt whose answer was lost completed it.
+      if (isExpected(completion)) {
+        const earlier = await this.earlierCompletion(key, rule, parts);
+        if (earlier !== "replaced") {
+          object = earlier;
+          throw new Error(
+            `CompleteMultipartUpload on object ${quoteKey(key)} of bucket "${this.bucket}" found no upload, and ` +
+              (earlier === "unchanged"
+                ? "the object is not the re-encrypted copy: the upload was aborted before it completed (by another client, or a lifecycle rule); the object is as it was."
+                : "the object is encrypted by the rule but has not the ETag of the copy's parts: another client wrote it, or OSS gave the copy another ETag"),
+          );
+        }
       }
-      stage = "completed";
+      object = "replaced";
       await this.requests.send("PutObjectACL", {
         method: "PUT",
         bucket: this.bucket,
@@ -365,12 +369,31 @@ export class AliOssObjectStore implements ObjectStore {
         successStatuses: [200],
       });
     } catch (error) {
-      if (stage !== "completed") {
+      if (object !== "replaced") {
         await this.abort(key, uploadId);
       }
-      throw stage !== "copying" && acl !== "default" ? aclNotRestored(key, acl, error) : error;
+      throw object !== "unchanged" && acl !== "default" ? aclNotRestored(key, acl, error) : error;
     }
     return "rewritten";
+  }
+
+  /**
+   * Whether a completion that found no upload was done by an earlier attempt whose answer was
+   * lost: then the object has the rule's encryption and the parts' ETag. (A copy by the same parts
+   * of an earlier copy has the same ETag, but not yet the rule's encryption.) `unchanged` when the
+   * object is not encrypted by the rule, so not the copy; `maybe replaced` when it is, with another
+   * ETag.
+   */
+  private async earlierCompletion(
+    key: string,
+    rule: EncryptionRule,
+    parts: readonly string[],
+  ): Promise<"replaced" | "unchanged" | "maybe replaced"> {
+    const now = await this.head(key);
+    if (now === undefined || !conforms(encryptionOf(now.headers), rule)) {
+      return "unchanged";
+    }
+    return sameEtag(now.etag, completedEtag(parts)) ? "replaced" : "maybe replaced";
   }
 
   /** Copies every part; the parts' ETags in order, or undefined when the object changed. */

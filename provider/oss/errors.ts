@@ -2,6 +2,7 @@
  * OSS failures in the project's own terms: what ali-oss reports, whether it is worth retrying,
  * and the one-sentence error users see.
  */
+import { quoteKey, redacted } from "../core/displayText";
 
 /** The OSS API operations this package calls, each with the RAM action it needs. */
 const RAM_ACTIONS = {
@@ -66,10 +67,15 @@ function stringField(source: object, key: string): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** Reads the facts of a failure off whatever ali-oss threw. */
-export function failureOf(error: unknown): OssFailure {
+/**
+ * Reads the facts of a failure off whatever ali-oss threw, with each of `secrets` (the call's
+ * credentials) replaced wherever the answer echoed it.
+ */
+export function failureOf(error: unknown, secrets: readonly string[] = []): OssFailure {
+  // Replaced before the texts are cut, so that no part of a secret is left at the cut.
+  const kept = (text: string, maxLength: number) => bounded(redacted(text, secrets), maxLength);
   if (typeof error !== "object" || error === null) {
-    return { code: "UnknownError", detail: String(error) };
+    return { code: "UnknownError", detail: kept(String(error), DETAIL_MAX_LENGTH) };
   }
   const status = (error as { status?: unknown }).status;
   const name = stringField(error, "name");
@@ -89,9 +95,9 @@ export function failureOf(error: unknown): OssFailure {
   const requestId = stringField(error, "requestId");
   return {
     ...(typeof status === "number" ? { status } : {}),
-    code: bounded(isNetwork && name !== undefined ? name : code, CODE_MAX_LENGTH),
-    ...(requestId === undefined ? {} : { requestId: bounded(requestId, CODE_MAX_LENGTH) }),
-    ...(detail === undefined ? {} : { detail: bounded(detail, DETAIL_MAX_LENGTH) }),
+    code: kept(isNetwork && name !== undefined ? name : code, CODE_MAX_LENGTH),
+    ...(requestId === undefined ? {} : { requestId: kept(requestId, CODE_MAX_LENGTH) }),
+    ...(detail === undefined ? {} : { detail: kept(detail, DETAIL_MAX_LENGTH) }),
   };
 }
 
@@ -103,30 +109,6 @@ const DETAIL_MAX_LENGTH = 500;
 
 function bounded(text: string, maxLength: number): string {
   return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
-}
-
-/**
- * `failure` with each of `secrets` (the credentials of the call) replaced in its detail: an
- * answer may echo what the request carried.
- */
-export function withoutSecrets(failure: OssFailure, secrets: readonly string[]): OssFailure {
-  return failure.detail === undefined
-    ? failure
-    : { ...failure, detail: redacted(failure.detail, secrets) };
-}
-
-/**
- * `text` with each of `secrets` replaced by `[secret]`: as it is, as `quoteText` and `quoteKey`
- * show it, and as `quoteKey` cuts it.
- */
-export function redacted(text: string, secrets: readonly string[]): string {
-  const forms = secrets
-    .filter((secret) => secret !== "")
-    .flatMap((secret) => [secret, secret.slice(0, KEY_SHOWN_LENGTH)])
-    .flatMap((secret) => [secret, quoteText(secret).slice(1, -1)])
-    // The longest first, so that no part of a longer form is left behind.
-    .sort((a, b) => b.length - a.length);
-  return forms.reduce((result, form) => result.split(form).join("[secret]"), text);
 }
 
 /**
@@ -231,28 +213,4 @@ function describeFailure(
     (hint === "" ? "" : `; ${hint}`) +
     "."
   );
-}
-
-/** How much of a key a message shows. */
-const KEY_SHOWN_LENGTH = 200;
-
-/**
- * What JSON.stringify leaves raw that a terminal may act on or that reorders the text around it:
- * DEL, the C1 controls (U+009B is read as ESC [ by some terminals), the line and paragraph
- * separators and the bidirectional controls.
- */
-const UNSAFE_CHARACTERS =
-  /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text as a JSON string, with every character a terminal could act on escaped. */
-export function quoteText(text: string): string {
-  return JSON.stringify(text).replace(
-    UNSAFE_CHARACTERS,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}
-
-/** An object key for a message: quoted as `quoteText` does, and cut when long (keys run to 1023 bytes). */
-export function quoteKey(key: string): string {
-  return quoteText(key.length > KEY_SHOWN_LENGTH ? `${key.slice(0, KEY_SHOWN_LENGTH)}…` : key);
 }

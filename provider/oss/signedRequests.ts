@@ -9,13 +9,7 @@
  */
 import type OSS from "ali-oss";
 import type { OssConnection } from "./connection";
-import {
-  failureOf,
-  isRetryable,
-  type OssOperation,
-  OssRequestError,
-  withoutSecrets,
-} from "./errors";
+import { failureOf, isRetryable, type OssOperation, OssRequestError } from "./errors";
 import { type Clock, SYSTEM_CLOCK, withRetries } from "./retry";
 import { DEFAULT_STORE_TIMINGS, type StoreTimings } from "./storeTimings";
 
@@ -76,8 +70,11 @@ function keepingDotSegments(http: HttpClient): HttpClient {
   };
 }
 
-/** `url` as it is when its path has no dot segment; else parsed, its path as it is. */
-function withPathAsItIs(url: string): string | Readonly<Record<string, string | null>> {
+/**
+ * `url` as it is when its path has no dot segment; else parsed, in the fields urllib reads, its
+ * path as it is.
+ */
+export function withPathAsItIs(url: string): string | Readonly<Record<string, string | null>> {
   const path = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(url)?.[1] ?? "";
   if (!DOT_SEGMENT.test(path.split("?")[0] ?? "")) {
     return url;
@@ -127,6 +124,7 @@ export class SignedRequests {
       // Without a refresh setting ali-oss warns on the console for every client built with a token.
       refreshSTSTokenInterval: Number.MAX_SAFE_INTEGER,
     });
+    // ali-oss's `urllib` option would also drop its keep-alive agent: its client is wrapped.
     const http = client as unknown as { urllib: HttpClient };
     http.urllib = keepingDotSegments(http.urllib);
     this.client = client as unknown as SignedRequestClient;
@@ -151,7 +149,7 @@ export class SignedRequests {
         });
         return { data, status: res.status, headers: res.headers };
       } catch (error) {
-        const { code } = failureOf(error);
+        const { code } = failureOf(error, this.secrets);
         if (expected.includes(code)) {
           return { expected: code };
         }
@@ -160,12 +158,12 @@ export class SignedRequests {
     };
     return withRetries(
       attempt,
-      (error) => isRetryable(failureOf(error)),
+      (error) => isRetryable(failureOf(error, this.secrets)),
       (error, { attempts }) =>
         new OssRequestError(
           operation,
           request.bucket,
-          withoutSecrets(failureOf(error), this.secrets),
+          failureOf(error, this.secrets),
           attempts,
           this.connection.credentials.source,
           request.object,

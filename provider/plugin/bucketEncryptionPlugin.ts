@@ -34,7 +34,7 @@ import {
   deploymentDeclarations,
 } from "../lifecycle/deploymentDeclarations";
 import type { ConfigKeys } from "../oss/connection";
-import { redacted } from "../oss/errors";
+import { redacted } from "../core/displayText";
 import { storeTimingsFromConfig } from "../oss/storeTimings";
 import type {
   CheckFailure,

@@ -110,4 +110,30 @@ describe("--fix and a lost answer", () => {
     expect(stored.res.headers).toMatchObject({ "x-oss-server-side-encryption": "SM4" });
     expect((await client.getACL("big.bin")).acl).toBe("private");
   });
+
+  it("fails a copy by parts whose upload was aborted before a retried completion, leaving the object and its ACL as they were", async () => {
+    const content = Buffer.alloc(700 * 1024, "z");
+    await client.put("big.bin", content, { headers: { "x-oss-object-acl": "private" } });
+    await client.putBucketEncryption("logs", { SSEAlgorithm: "SM4" });
+    oss.clearRequests();
+    // The first completion fails without being carried out; while the retry waits, another client
+    // aborts the upload.
+    oss.faults.failNext("CompleteMultipartUpload", 1, "ServiceUnavailable");
+    oss.faults.delayNext("CompleteMultipartUpload", 1, 500);
+    const run = runAuditCommand(
+      ["--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes"],
+      io(),
+      stores({ copyObjectMaxBytes: 256 * 1024, partBytes: 256 * 1024 }),
+    );
+    await waitFor(() => (oss.counts().CompleteMultipartUpload ?? 0) >= 2);
+    for (const uploadId of oss.bucket("logs")?.uploads.keys() ?? []) {
+      await client.abortMultipartUpload("big.bin", uploadId);
+    }
+    expect(await run).toBe(2);
+    expect(oss.counts().PutObjectACL).toBeUndefined();
+    const stored = await client.get("big.bin");
+    expect(stored.content).toStrictEqual(content);
+    expect(stored.res.headers).not.toHaveProperty("x-oss-server-side-encryption");
+    expect((await client.getACL("big.bin")).acl).toBe("private");
+  });
 });

@@ -72,7 +72,7 @@ it("from TypeScript: exports the counts (unsecreted) and the objects (secret), a
 
   await stack.stack.setConfig("requireConforming", { value: "true" });
   await expect(stack.stack.up({ onOutput: stack.onOutput })).rejects.toThrow(
-    "Bucket example-bucket: 2 objects are not encrypted as its default rule says; oss-encryption-audit --bucket example-bucket checks every object, and --fix re-encrypts.",
+    "Bucket example-bucket holds 2 objects not encrypted as its default rule says; oss-encryption-audit --bucket example-bucket checks every object, and --fix re-encrypts.",
   );
 
   // The command the package installs, as a pipeline runs it.

@@ -67,6 +67,8 @@ describe("oss-emulator", () => {
       "CompleteMultipartUpload:1:InternalError",
       "--reset",
       "UploadPartCopy:1",
+      "--lose",
+      "AbortMultipartUpload:1",
     ]);
     await aliOssClient(started.endpoint).putBucket("faulted");
     const client = aliOssClient(started.endpoint, { bucket: "faulted" });
@@ -94,6 +96,11 @@ describe("oss-emulator", () => {
       code: "InternalError",
     });
     await expect(complete()).resolves.toMatchObject({ res: { status: 200 } });
+    // Carried out, the answer lost: the second abort finds the upload gone.
+    const other = await client.initMultipartUpload("d.txt");
+    const abort = () => client.abortMultipartUpload("d.txt", other.uploadId);
+    await expect(failureOf(abort())).resolves.toMatchObject({ status: -1 });
+    await expect(failureOf(abort())).resolves.toMatchObject({ status: 404, code: "NoSuchUpload" });
     await started.stop("SIGTERM");
   });
 

@@ -225,6 +225,20 @@ describe("the admin API", () => {
     });
   });
 
+  it("loses the answer of a call it carries out, when told at run time", async () => {
+    await expect(
+      admin("POST", "faults", {
+        operation: "PutBucketEncryption",
+        count: 1,
+        fault: { kind: "lose" },
+      }),
+    ).resolves.toMatchObject({ status: 200 });
+    await expect(
+      failureOf(client().putBucketEncryption("logs", { SSEAlgorithm: "KMS" })),
+    ).resolves.toMatchObject({ status: -1 });
+    expect(oss.bucket("logs")?.rule).toStrictEqual({ sseAlgorithm: "KMS" });
+  });
+
   it("changes faults at run time", async () => {
     await expect(
       admin("POST", "faults", {

@@ -88,7 +88,7 @@ describe("the provider config", () => {
       ["region", "region must be a region id such as cn-hangzhou or ap-southeast-1"],
       [
         "",
-        "endpoint must not contain a user name or password; give credentials through the provider config (alicloud:accessKey and alicloud:secretKey, or ossencryption:accessKey and ossencryption:secretKey for the plugin) or the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)",
+        "endpoint must not contain a user name or password; give credentials through the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET) or provider config (alicloud:accessKey and alicloud:secretKey, ossencryption:accessKey and ossencryption:secretKey)",
       ],
       ["maxAttempts", "ossencryption:maxAttempts must be a whole number of attempts from 1 to 20"],
     ]);
@@ -517,7 +517,7 @@ describe("what the plugin refuses", () => {
     const error = await rpc.configure(request).catch((failure: unknown) => failure);
     expect(error).toMatchObject({
       details:
-        'Invalid provider config: unknown provider config "colour"; allowed are accessKey, secretKey, securityToken, region, endpoint, requestTimeoutMs, retryDeadlineMs, maxAttempts; endpoint must not contain a user name or password; give credentials through the provider config (alicloud:accessKey and alicloud:secretKey, or ossencryption:accessKey and ossencryption:secretKey for the plugin) or the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET).',
+        'Invalid provider config: unknown provider config "colour"; allowed are accessKey, secretKey, securityToken, region, endpoint, requestTimeoutMs, retryDeadlineMs, maxAttempts; endpoint must not contain a user name or password; give credentials through the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET) or provider config (alicloud:accessKey and alicloud:secretKey, ossencryption:accessKey and ossencryption:secretKey).',
     });
     request.setArgs(struct({ endpoint: "file:///etc/passwd", region: "cn-hangzhou" }));
     await expect(rpc.configure(request)).rejects.toMatchObject({

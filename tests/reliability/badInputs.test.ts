@@ -297,7 +297,7 @@ const CORPUS: readonly BadInput[] = [
     args: { ...ok, endpoint: "http://LTAIuser:hunter2@127.0.0.1:9000" },
     property: undefined,
     reason:
-      "endpoint must not contain a user name or password; give credentials through the provider config (alicloud:accessKey and alicloud:secretKey, or ossencryption:accessKey and ossencryption:secretKey for the plugin) or the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)",
+      "endpoint must not contain a user name or password; give credentials through the environment (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET) or provider config (alicloud:accessKey and alicloud:secretKey, ossencryption:accessKey and ossencryption:secretKey)",
   },
   {
     title: "an endpoint with a path",
