@@ -211,6 +211,8 @@ class ReportBuilder {
   fixed = 0;
   complete = false;
   private readonly objects: { readonly index: number; readonly object: ReportedObject }[] = [];
+  /** Where in `objects` the one listed last is. */
+  private lastListed = 0;
   private truncated = false;
   private readonly failures: AuditFailure[] = [];
   private failureCount = 0;
@@ -300,17 +302,22 @@ class ReportBuilder {
   private list(index: number, object: ReportedObject): void {
     if (this.objects.length < LISTED_OBJECTS_LIMIT) {
       this.objects.push({ index, object });
+      if (index > (this.objects[this.lastListed]?.index ?? -1)) {
+        this.lastListed = this.objects.length - 1;
+      }
       return;
     }
     this.truncated = true;
-    let last = 0;
-    for (let i = 1; i < this.objects.length; i++) {
-      if ((this.objects[i]?.index ?? 0) > (this.objects[last]?.index ?? 0)) {
-        last = i;
-      }
+    // Most objects come later than every one kept: a comparison, not a search, rules them out.
+    if (index > (this.objects[this.lastListed]?.index ?? -1)) {
+      return;
     }
-    if ((this.objects[last]?.index ?? 0) > index) {
-      this.objects[last] = { index, object };
+    this.objects[this.lastListed] = { index, object };
+    this.lastListed = 0;
+    for (let i = 1; i < this.objects.length; i++) {
+      if ((this.objects[i]?.index ?? 0) > (this.objects[this.lastListed]?.index ?? 0)) {
+        this.lastListed = i;
+      }
     }
   }
 }
