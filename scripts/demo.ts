@@ -4,11 +4,25 @@
  * Starts the emulator, creates a bucket, deploys the repository's root Pulumi program with the
  * real Pulumi CLI, shows that OSS now encrypts an uploaded object by default, changes the rule
  * behind Pulumi's back, shows `pulumi refresh` catching the drift, repairs it with `pulumi up`,
- * and destroys. Exits 0 only when every step did what it claims.
+ * audits the objects with `oss-encryption-audit` (an object written during the drift keeps its
+ * AES256) and re-encrypts it with `--fix`, and destroys. Exits 0 only when every step did what it
+ * claims.
  */
-import { type OssEmulator, startOssEmulator, type StoredRule } from "local-oss-endpoint";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import {
+  DEFAULT_CREDENTIAL,
+  type OssEmulator,
+  startOssEmulator,
+  type StoredRule,
+} from "local-oss-endpoint";
 import { aliOssClient } from "../tooling/aliOssClient";
-import { createLocalStack, emulatorConfig, type LocalStack } from "../tooling/localStack";
+import {
+  createLocalStack,
+  emulatorConfig,
+  type LocalStack,
+  REPOSITORY,
+} from "../tooling/localStack";
 import { ensurePulumiCli } from "../tooling/pulumiCli";
 
 const BUCKET = "demo-bucket";
@@ -44,6 +58,35 @@ function describe(rule: StoredRule | undefined): string {
   return [rule.sseAlgorithm, rule.kmsMasterKeyId, rule.kmsDataEncryption]
     .filter((part) => part !== undefined)
     .join(" / ");
+}
+
+/** Runs the built `oss-encryption-audit` on the demo bucket, as a pipeline would: its exit code and output. */
+function audit(oss: OssEmulator, ...args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [
+        join(REPOSITORY, "dist/provider/audit/main.js"),
+        "--bucket",
+        BUCKET,
+        "--endpoint",
+        oss.endpoint,
+        ...args,
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_CREDENTIAL.accessKeyId,
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_CREDENTIAL.accessKeySecret,
+          ALIBABA_CLOUD_REGION: "cn-hangzhou",
+        },
+        encoding: "utf8",
+      },
+      (_error, stdout) => {
+        resolve({ code: child.exitCode ?? -1, stdout });
+      },
+    );
+  });
 }
 
 /** The lines of Pulumi's output that show resource changes, indented for the demo. */
@@ -113,6 +156,8 @@ async function main(): Promise<void> {
     step("Change the rule behind Pulumi's back (AES256, as an operator might in the console)");
     await client.putBucketEncryption(BUCKET, { SSEAlgorithm: "AES256" });
     check(describe(oss.bucket(BUCKET)?.rule) === "AES256", "OSS now holds AES256");
+    await client.put("during-drift.csv", Buffer.from("written while the rule was AES256\n"));
+    show("an object uploaded now, during-drift.csv, is encrypted with AES256");
 
     step("pulumi refresh: catch the drift");
     const refresh = await stack.refresh();
@@ -142,8 +187,24 @@ async function main(): Promise<void> {
     check(repair.summary.resourceChanges?.update === 1, "up updated the BucketEncryption in place");
     check(describe(oss.bucket(BUCKET)?.rule) === `KMS / ${CMK}`, `OSS holds KMS / ${CMK} again`);
 
+    step(
+      "oss-encryption-audit: is the data encrypted as declared? (the rule covers new writes only)",
+    );
+    const found = await audit(oss);
+    found.stdout.trimEnd().split("\n").forEach(show);
+    check(found.code === 1, "the audit exits 1: during-drift.csv does not conform to KMS / " + CMK);
+
+    step("oss-encryption-audit --fix --yes: re-encrypt it in place, then audit again");
+    const fixed = await audit(oss, "--fix", "--yes");
+    fixed.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("re-encrypted"))
+      .forEach(show);
+    const again = await audit(oss, "--json");
+    check(fixed.code === 0 && again.code === 0, "every object now conforms: the audit exits 0");
+
     step("pulumi destroy");
-    await client.delete("report.csv");
+    await client.deleteMulti(["report.csv", "during-drift.csv"]);
     const destroy = await stack.destroy();
     check(
       destroy.summary.resourceChanges?.delete === 2,

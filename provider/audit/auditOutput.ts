@@ -88,10 +88,12 @@ export function summaryText(report: AuditReport, fix: boolean): string {
   }
   const fixedNote = fix ? `; ${count(report.fixed)} re-encrypted` : "";
   lines.push(
-    `${count(report.scanned)} objects checked: ${count(report.conforming)} conform, ${count(report.nonConforming)} do not${fixedNote}.`,
+    `${count(report.scanned)} ${report.scanned === 1 ? "object" : "objects"} checked: ${count(report.conforming)} ${report.conforming === 1 ? "conforms" : "conform"}, ${count(report.nonConforming)} ${report.nonConforming === 1 ? "does" : "do"} not${fixedNote}.`,
   );
   if (report.vanished > 0) {
-    lines.push(`${count(report.vanished)} listed objects were gone when checked.`);
+    lines.push(
+      `${count(report.vanished)} listed ${report.vanished === 1 ? "object was" : "objects were"} gone when checked.`,
+    );
   }
   if (!report.complete) {
     lines.push("The audit did not reach the end of the listing: more objects may follow.");

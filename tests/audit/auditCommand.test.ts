@@ -498,7 +498,7 @@ describe("--fix", () => {
     expect(await contentOf("raced-again")).toBe("new raced-again");
     expect((await client.head("raced-again")).res.headers).toMatchObject({ [SSE]: "KMS" });
     expect(oss.counts().CopyObject).toBe(3);
-    expect(output.stdout()).toContain("1 conform, 1 do not; 1 re-encrypted.");
+    expect(output.stdout()).toContain("1 conforms, 1 does not; 1 re-encrypted.");
   });
 
   it("never copies an object unconditionally: without an ETag from its HEAD it is left as it is", async () => {
