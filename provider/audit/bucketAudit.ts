@@ -10,9 +10,9 @@
  * over the OSS adapters' interfaces.
  */
 import type { BUCKET_ENCRYPTION_AUDIT, ObjectOf } from "../core/definition";
+import { quoteKey } from "../core/displayText";
 import { describeRule, type EncryptionRule } from "../core/encryptionRule";
 import type { EncryptionStore } from "../oss/encryptionStore";
-import { quoteKey } from "../core/displayText";
 import { failsEveryCall, OssRequestError } from "../oss/errors";
 import type { ListedObject, ObjectStore } from "../oss/objectStore";
 import { conforms, encryptionLabel, encryptionOf, type ObjectEncryption } from "./conformance";

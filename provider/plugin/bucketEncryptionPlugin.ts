@@ -6,6 +6,7 @@
  * takes its config from the provider (validated at preview), and keeps an output secret whenever
  * its value came from a secret.
  */
+import { redacted } from "../core/displayText";
 import {
   ALWAYS_SECRET_OUTPUTS,
   BUCKET_ENCRYPTION,
@@ -34,7 +35,6 @@ import {
   deploymentDeclarations,
 } from "../lifecycle/deploymentDeclarations";
 import type { ConfigKeys } from "../oss/connection";
-import { redacted } from "../core/displayText";
 import { storeTimingsFromConfig } from "../oss/storeTimings";
 import type {
   CheckFailure,
@@ -354,7 +354,8 @@ export function bucketEncryptionPlugin(
           const value = values[key];
           return typeof value === "string" ? [value] : [];
         });
-        throw secrets.length > 0 ? new Error(redacted(message, secrets), { cause: error }) : error;
+        // Not kept as the cause either, which a log could print.
+        throw secrets.length > 0 ? new Error(redacted(message, secrets)) : error;
       });
       // Every output derives from every argument: one secret argument makes them all secret.
       return {
