@@ -14,14 +14,14 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CREDENTIAL } from "local-oss-endpoint";
 import { auditObjects, DEFAULT_AUDIT_CONCURRENCY } from "../provider/audit/bucketAudit";
 import type { EncryptionRule } from "../provider/core/encryptionRule";
 import { AliOssEncryptionStore } from "../provider/oss/aliOssEncryptionStore";
 import { AliOssObjectStore } from "../provider/oss/aliOssObjectStore";
-import { Credentials, type OssConnection } from "../provider/oss/connection";
+import type { OssConnection } from "../provider/oss/connection";
 import { DEFAULT_RETRY_POLICY } from "../provider/oss/retry";
 import { aliOssClient, type EncryptionClient } from "../tooling/aliOssClient";
+import { AUDIT_COMMAND, localAuditEnv, localConnection } from "../tooling/localAudit";
 import { REPOSITORY } from "../tooling/localStack";
 import { log, type Summary, summarize, timed } from "./stats";
 
@@ -76,20 +76,6 @@ async function startEndpoint(dataDir?: string): Promise<{ endpoint: string; stop
     stop: () => {
       child.kill("SIGTERM");
     },
-  };
-}
-
-function connectionTo(endpoint: string): OssConnection {
-  return {
-    endpoint,
-    region: "cn-hangzhou",
-    signatureVersion: "v4",
-    credentials: new Credentials(
-      DEFAULT_CREDENTIAL.accessKeyId,
-      DEFAULT_CREDENTIAL.accessKeySecret,
-      undefined,
-      "benchmark",
-    ),
   };
 }
 
@@ -178,19 +164,14 @@ async function runCommand(
             ...nodeFlags,
             "--require",
             join(REPOSITORY, "dist/bench/peakRss.js"),
-            join(REPOSITORY, "dist/provider/audit/main.js"),
+            AUDIT_COMMAND,
             "--endpoint",
             endpoint,
             "--json",
             ...args,
           ],
           {
-            env: {
-              PATH: process.env.PATH,
-              ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_CREDENTIAL.accessKeyId,
-              ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_CREDENTIAL.accessKeySecret,
-              ALIBABA_CLOUD_REGION: "cn-hangzhou",
-            },
+            env: localAuditEnv(),
             encoding: "utf8",
             maxBuffer: 64 * 1024 * 1024,
           },
@@ -233,7 +214,7 @@ async function bigObjectRate(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "bench-audit-"));
   const { endpoint, stop } = await startEndpoint(join(dir, "data"));
   try {
-    const connection = connectionTo(endpoint);
+    const connection = localConnection(endpoint, "benchmark");
     const client = aliOssClient(endpoint, { bucket: "big", timeoutMs: 600_000 });
     await client.putBucket("big");
     await new AliOssEncryptionStore(connection).write("big", RULE);
@@ -271,7 +252,7 @@ async function bigObjectRate(): Promise<number> {
 export async function measureAudit(): Promise<AuditFigures> {
   const { endpoint, stop } = await startEndpoint();
   try {
-    const connection = connectionTo(endpoint);
+    const connection = localConnection(endpoint, "benchmark");
     const client = aliOssClient(endpoint);
     const buckets = { [SMALL]: "audit-small", [LARGE]: "audit-large" } as const;
     for (const [count, bucket] of Object.entries(buckets)) {

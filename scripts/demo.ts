@@ -9,20 +9,10 @@
  * claims.
  */
 import { execFile } from "node:child_process";
-import { join } from "node:path";
-import {
-  DEFAULT_CREDENTIAL,
-  type OssEmulator,
-  startOssEmulator,
-  type StoredRule,
-} from "local-oss-endpoint";
+import { type OssEmulator, startOssEmulator, type StoredRule } from "local-oss-endpoint";
 import { aliOssClient } from "../tooling/aliOssClient";
-import {
-  createLocalStack,
-  emulatorConfig,
-  type LocalStack,
-  REPOSITORY,
-} from "../tooling/localStack";
+import { AUDIT_COMMAND, localAuditEnv } from "../tooling/localAudit";
+import { createLocalStack, emulatorConfig, type LocalStack } from "../tooling/localStack";
 import { ensurePulumiCli } from "../tooling/pulumiCli";
 
 const BUCKET = "demo-bucket";
@@ -65,21 +55,9 @@ function audit(oss: OssEmulator, ...args: string[]): Promise<{ code: number; std
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      [
-        join(REPOSITORY, "dist/provider/audit/main.js"),
-        "--bucket",
-        BUCKET,
-        "--endpoint",
-        oss.endpoint,
-        ...args,
-      ],
+      [AUDIT_COMMAND, "--bucket", BUCKET, "--endpoint", oss.endpoint, ...args],
       {
-        env: {
-          PATH: process.env.PATH,
-          ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_CREDENTIAL.accessKeyId,
-          ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_CREDENTIAL.accessKeySecret,
-          ALIBABA_CLOUD_REGION: "cn-hangzhou",
-        },
+        env: localAuditEnv(),
         encoding: "utf8",
       },
       (_error, stdout) => {

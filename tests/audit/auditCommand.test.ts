@@ -5,63 +5,30 @@
  * terminal.
  */
 import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import {
   DEFAULT_CREDENTIAL,
   type EmulatorCredential,
   type OssEmulator,
   startOssEmulator,
 } from "local-oss-endpoint";
-import {
-  type AuditStores,
-  type AuditStoresFactory,
-  type CommandIo,
-  runAuditCommand,
-} from "../../provider/audit/auditCommand";
+import { runAuditCommand } from "../../provider/audit/auditCommand";
 import type { EncryptionRule } from "../../provider/core/encryptionRule";
 import { AliOssEncryptionStore } from "../../provider/oss/aliOssEncryptionStore";
 import { AliOssObjectStore, type CopyLimits } from "../../provider/oss/aliOssObjectStore";
-import { Credentials, type OssConnection } from "../../provider/oss/connection";
 import { aliOssClient, type EncryptionClient } from "../../tooling/aliOssClient";
-import { REPOSITORY } from "../../tooling/localStack";
+import { AUDIT_COMMAND, localAuditEnv, localConnection } from "../../tooling/localAudit";
+import {
+  capturedIo,
+  type CommandRun,
+  runCommand,
+  storesWith,
+  waitFor,
+} from "../support/auditCommand";
 
 jest.setTimeout(120_000);
 
-const COMMAND = join(REPOSITORY, "dist/provider/audit/main.js");
-
-/** The environment the command reads its credentials and region from. */
-function envFor(credential: EmulatorCredential = DEFAULT_CREDENTIAL): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: credential.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: credential.accessKeySecret,
-    ALIBABA_CLOUD_REGION: "cn-hangzhou",
-  };
-}
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built command with `args`; the emulator keeps serving while it runs. */
-function runCommand(args: readonly string[], env: NodeJS.ProcessEnv = envFor()): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [COMMAND, ...args],
-      { env, encoding: "utf8" },
-      (_error, stdout, stderr) => {
-        resolve({ status: child.exitCode, stdout, stderr });
-      },
-    );
-  });
-}
-
 /** The JSON document of a `--json` run. */
-function documentOf(run: Run): Record<string, unknown> {
+function documentOf(run: Pick<CommandRun, "stdout">): Record<string, unknown> {
   return JSON.parse(run.stdout) as Record<string, unknown>;
 }
 
@@ -112,6 +79,7 @@ describe("the audit", () => {
     const run = await runCommand(["--bucket", "logs", "--endpoint", oss.endpoint]);
     expect(run).toStrictEqual({
       status: 0,
+      signal: null,
       stdout: [
         "Bucket logs: default encryption AES256.",
         "",
@@ -283,7 +251,7 @@ describe("the audit", () => {
     oss.clearRequests();
     const run = await runCommand(
       ["--bucket", "logs", "--endpoint", oss.endpoint, "--concurrency", "4"],
-      envFor(denied),
+      localAuditEnv(denied),
     );
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(
@@ -300,6 +268,7 @@ describe("the audit", () => {
     const run = await runCommand(["--bucket", "nope", "--endpoint", oss.endpoint]);
     expect(run).toStrictEqual({
       status: 2,
+      signal: null,
       stdout: "",
       stderr:
         'oss-encryption-audit: Bucket "nope" does not exist (GetBucketEncryption answered NoSuchBucket); check the bucket name, region and endpoint.\n',
@@ -318,6 +287,7 @@ describe("the audit", () => {
     ]);
     expect(run).toStrictEqual({
       status: 2,
+      signal: null,
       stdout: "",
       stderr: [
         "oss-encryption-audit: --bucket is required: the bucket to audit",
@@ -334,7 +304,7 @@ describe("the audit", () => {
 
   it("takes the region from the environment and lets --region win over it", async () => {
     await put("a");
-    const env = { ...envFor(), ALIBABA_CLOUD_REGION: "not a region" };
+    const env = { ...localAuditEnv(), ALIBABA_CLOUD_REGION: "not a region" };
     const fromFlag = await runCommand(
       ["--bucket", "logs", "--endpoint", oss.endpoint, "--region", "cn-hangzhou"],
       env,
@@ -458,7 +428,7 @@ describe("--fix", () => {
     // The copy is complete: no later run could tell that the object had an ACL of its own.
     expect((await client.getACL("big.bin")).acl).toBe("default");
     expect((await client.head("big.bin")).res.headers).toMatchObject({ [SSE]: "SM4" });
-    expect(documentOf({ status, stdout: output.stdout(), stderr: "" }).errors).toStrictEqual([
+    expect(documentOf({ stdout: output.stdout() }).errors).toStrictEqual([
       {
         key: "big.bin",
         message: expect.stringMatching(
@@ -503,7 +473,7 @@ describe("--fix", () => {
 
   it("never copies an object unconditionally: without an ETag from its HEAD it is left as it is", async () => {
     await put("a", { [SSE]: "AES256" }, "old");
-    const store = new AliOssObjectStore(localConnection(), "logs");
+    const store = new AliOssObjectStore(localConnection(oss.endpoint, "test"), "logs");
     await expect(
       store.rewrite("a", { etag: "", size: 3, headers: {} }, { sseAlgorithm: "SM4" }),
     ).rejects.toThrow(
@@ -539,7 +509,7 @@ describe("--fix", () => {
     const child = execFile(
       process.execPath,
       [
-        COMMAND,
+        AUDIT_COMMAND,
         "--bucket",
         "logs",
         "--endpoint",
@@ -549,7 +519,7 @@ describe("--fix", () => {
         "--concurrency",
         "2",
       ],
-      { env: envFor() },
+      { env: localAuditEnv() },
     );
     const exited = new Promise<NodeJS.Signals | null>((resolve) => {
       child.on("exit", (_code, signal) => {
@@ -588,8 +558,8 @@ describe("--fix", () => {
     oss.faults.setLatency(20);
     const child = execFile(
       process.execPath,
-      [COMMAND, "--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes", "--json"],
-      { env: envFor(), encoding: "utf8" },
+      [AUDIT_COMMAND, "--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes", "--json"],
+      { env: localAuditEnv(), encoding: "utf8" },
     );
     let stdout = "";
     child.stdout?.on("data", (chunk: string) => {
@@ -647,6 +617,7 @@ describe("--fix", () => {
     const run = await runCommand(["--bucket", "logs", "--endpoint", oss.endpoint, "--fix"]);
     expect(run).toStrictEqual({
       status: 2,
+      signal: null,
       stdout: "",
       stderr:
         "oss-encryption-audit: --fix rewrites objects and asks before it does on a terminal; with no terminal to ask on, add --yes to confirm.\n",
@@ -703,81 +674,7 @@ describe("--fix", () => {
   });
 });
 
-/** The connection the provider's own adapters make to the local endpoint. */
-function localConnection(): OssConnection {
-  return {
-    endpoint: oss.endpoint,
-    region: "cn-hangzhou",
-    signatureVersion: "v4",
-    credentials: new Credentials(
-      DEFAULT_CREDENTIAL.accessKeyId,
-      DEFAULT_CREDENTIAL.accessKeySecret,
-      undefined,
-      "test",
-    ),
-  };
-}
-
 /** Sets the bucket's rule through the provider's own adapter (ali-oss's call drops SM4 data). */
 async function setRule(rule: EncryptionRule): Promise<void> {
-  await new AliOssEncryptionStore(localConnection()).write("logs", rule);
-}
-
-/** Resolves once `condition` holds, polling; fails after 30 s. */
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error("the awaited condition did not hold within 30 s");
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** The command's streams, captured; a terminal when asked, answering its question with `answer`. */
-function capturedIo(options: { terminal?: boolean; answer?: string } = {}) {
-  const terminal = options.terminal === true;
-  const captured = () => {
-    const stream = Object.assign(new PassThrough(), { isTTY: terminal });
-    let text = "";
-    stream.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    return { stream, text: () => text };
-  };
-  const stdout = captured();
-  const stderr = captured();
-  const stdin = Object.assign(new PassThrough(), { isTTY: terminal });
-  if (options.answer !== undefined) {
-    stdin.end(`${options.answer}\n`);
-  }
-  const io: CommandIo = { stdout: stdout.stream, stderr: stderr.stream, stdin, env: envFor() };
-  return { io, stdout: stdout.text, stderr: stderr.text };
-}
-
-/** The ali-oss stores, with a test acting at the adapter boundary. */
-function storesWith(hooks: {
-  limits?: CopyLimits;
-  afterList?: () => Promise<void>;
-  beforeRewrite?: (key: string) => Promise<void>;
-}): AuditStoresFactory {
-  return (connection, bucket): AuditStores => {
-    const objects = new AliOssObjectStore(connection, bucket, undefined, hooks.limits);
-    return {
-      rules: new AliOssEncryptionStore(connection),
-      objects: {
-        list: async (...args) => {
-          const page = await objects.list(...args);
-          await hooks.afterList?.();
-          return page;
-        },
-        head: (key) => objects.head(key),
-        versioning: () => objects.versioning(),
-        rewrite: async (key, head, rule) => {
-          await hooks.beforeRewrite?.(key);
-          return objects.rewrite(key, head, rule);
-        },
-      },
-    };
-  };
+  await new AliOssEncryptionStore(localConnection(oss.endpoint, "test")).write("logs", rule);
 }

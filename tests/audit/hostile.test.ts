@@ -3,62 +3,25 @@
  * included) or grow without bound, a listing whose continuation token never advances, and object
  * keys with `.` and `..` path segments, which OSS accepts and other SDKs write.
  */
-import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "local-oss-endpoint";
 import { aliOssClient, type EncryptionClient } from "../../tooling/aliOssClient";
-import { REPOSITORY } from "../../tooling/localStack";
+import { localAuditEnv } from "../../tooling/localAudit";
+import { runCommand } from "../support/auditCommand";
 
 jest.setTimeout(120_000);
-
-const COMMAND = join(REPOSITORY, "dist/provider/audit/main.js");
 
 const SECRET = "hostile-test-SECRET-0123456789abcdef";
 const TOKEN = "hostile-test-STS-TOKEN-0123456789abcdef";
 
-interface Run {
-  readonly status: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built command; killed after `timeoutMs`. */
-function runCommand(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 60_000,
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [COMMAND, ...args],
-      { env, encoding: "utf8", maxBuffer: 1024 ** 3, timeout: timeoutMs },
-      (_error, stdout, stderr) => {
-        resolve({ status: child.exitCode, signal: child.signalCode, stdout, stderr });
-      },
-    );
-  });
-}
-
 /** Temporary (STS) credentials that no answer may bring back into the output. */
-const STS_ENV: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  ALIBABA_CLOUD_ACCESS_KEY_ID: "STS.hostile-test-id",
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET,
-  ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN,
-  ALIBABA_CLOUD_REGION: "cn-hangzhou",
-};
-
-const EMULATOR_ENV: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_CREDENTIAL.accessKeyId,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_CREDENTIAL.accessKeySecret,
-  ALIBABA_CLOUD_REGION: "cn-hangzhou",
-};
+const STS_ENV = localAuditEnv({
+  accessKeyId: "STS.hostile-test-id",
+  accessKeySecret: SECRET,
+  securityToken: TOKEN,
+});
 
 /**
  * A hostile endpoint: it answers GetBucketEncryption with an AES256 rule and GetBucketVersioning
@@ -236,7 +199,7 @@ describe("keys with . and .. path segments", () => {
     await setUp();
     const run = await runCommand(
       ["--bucket", "logs", "--endpoint", oss.endpoint, "--json"],
-      EMULATOR_ENV,
+      localAuditEnv(),
     );
     // Observed: HEAD "a/../b" is sent as HEAD "b" (the path normalised), answered
     // SignatureDoesNotMatch, and the whole audit stops (exit 2, complete false) telling the user to
@@ -267,7 +230,7 @@ describe("keys with . and .. path segments", () => {
     await setUp();
     const run = await runCommand(
       ["--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes", "--json"],
-      EMULATOR_ENV,
+      localAuditEnv(),
     );
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ nonConforming: 5, fixed: 5, errors: [] });

@@ -5,16 +5,11 @@
  * read and a CopyObject there is one request's time in which a changed ACL is set back: OSS has no
  * condition on an ACL; the README says so.)
  */
-import { PassThrough } from "node:stream";
-import { DEFAULT_CREDENTIAL, type OssEmulator, startOssEmulator } from "local-oss-endpoint";
-import {
-  type AuditStoresFactory,
-  type CommandIo,
-  runAuditCommand,
-} from "../../provider/audit/auditCommand";
-import { AliOssEncryptionStore } from "../../provider/oss/aliOssEncryptionStore";
-import { AliOssObjectStore, type CopyLimits } from "../../provider/oss/aliOssObjectStore";
+import { type OssEmulator, startOssEmulator } from "local-oss-endpoint";
+import { runAuditCommand } from "../../provider/audit/auditCommand";
+import type { CopyLimits } from "../../provider/oss/aliOssObjectStore";
 import { aliOssClient, type EncryptionClient } from "../../tooling/aliOssClient";
+import { capturedIo, storesWith, waitFor } from "../support/auditCommand";
 
 jest.setTimeout(120_000);
 
@@ -31,36 +26,8 @@ afterEach(async () => {
   await oss.close();
 });
 
-function io(): CommandIo {
-  const sink = () => Object.assign(new PassThrough().resume(), { isTTY: false });
-  return {
-    stdout: sink(),
-    stderr: sink(),
-    stdin: Object.assign(new PassThrough(), { isTTY: false }),
-    env: {
-      ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_CREDENTIAL.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_CREDENTIAL.accessKeySecret,
-      ALIBABA_CLOUD_REGION: "cn-hangzhou",
-    },
-  };
-}
-
-function stores(limits?: CopyLimits): AuditStoresFactory {
-  return (connection, bucket) => ({
-    rules: new AliOssEncryptionStore(connection),
-    objects: new AliOssObjectStore(connection, bucket, undefined, limits),
-  });
-}
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error("the awaited condition did not hold within 30 s");
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** Limits that copy the tests' small objects by parts, as OSS copies objects over 1 GB. */
+const BY_PARTS: CopyLimits = { copyObjectMaxBytes: 256 * 1024, partBytes: 256 * 1024 };
 
 describe("--fix and an ACL changed while it runs", () => {
   it("does not set back the ACL an owner changed while a large object was copied by parts", async () => {
@@ -72,8 +39,8 @@ describe("--fix and an ACL changed while it runs", () => {
     oss.faults.delayNext("UploadPartCopy", 3, 500);
     const run = runAuditCommand(
       ["--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes"],
-      io(),
-      stores({ copyObjectMaxBytes: 256 * 1024, partBytes: 256 * 1024 }),
+      capturedIo().io,
+      storesWith({ limits: BY_PARTS }),
     );
     await waitFor(() => (oss.counts().UploadPartCopy ?? 0) >= 1);
     await client.putACL("big.bin", "private");
@@ -92,8 +59,8 @@ describe("--fix and a lost answer", () => {
     oss.faults.loseAnswerNext("CompleteMultipartUpload", 1);
     const code = await runAuditCommand(
       ["--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes"],
-      io(),
-      stores({ copyObjectMaxBytes: 256 * 1024, partBytes: 256 * 1024 }),
+      capturedIo().io,
+      storesWith({ limits: BY_PARTS }),
     );
     expect(code).toBe(0);
     expect(
@@ -122,8 +89,8 @@ describe("--fix and a lost answer", () => {
     oss.faults.delayNext("CompleteMultipartUpload", 1, 500);
     const run = runAuditCommand(
       ["--bucket", "logs", "--endpoint", oss.endpoint, "--fix", "--yes"],
-      io(),
-      stores({ copyObjectMaxBytes: 256 * 1024, partBytes: 256 * 1024 }),
+      capturedIo().io,
+      storesWith({ limits: BY_PARTS }),
     );
     await waitFor(() => (oss.counts().CompleteMultipartUpload ?? 0) >= 2);
     for (const uploadId of oss.bucket("logs")?.uploads.keys() ?? []) {

@@ -6,8 +6,9 @@
  */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { DEFAULT_CREDENTIAL, type OssEmulator } from "local-oss-endpoint";
+import type { OssEmulator } from "local-oss-endpoint";
 import { aliOssClient } from "../../tooling/aliOssClient";
+import { localAuditEnv } from "../../tooling/localAudit";
 import { createPluginStack, pluginArchiveFor, PROVIDER_SECRET } from "../support/pluginStacks";
 import {
   pluginEmulatorConfig,
@@ -81,12 +82,7 @@ it("from TypeScript: exports the counts (unsecreted) and the objects (secret), a
       join(stack.workDir, "node_modules/.bin/oss-encryption-audit"),
       ["--bucket", "example-bucket", "--endpoint", oss.endpoint, "--fix", "--yes"],
       {
-        env: {
-          PATH: process.env.PATH,
-          ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_CREDENTIAL.accessKeyId,
-          ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_CREDENTIAL.accessKeySecret,
-          ALIBABA_CLOUD_REGION: "cn-hangzhou",
-        },
+        env: localAuditEnv(),
         encoding: "utf8",
       },
       (_error, stdout) => {
